@@ -1,0 +1,21 @@
+{#- The run's partition window, passed by Dagster as vars (see orchestration/assets/dbt.py). -#}
+{% macro window_start() -%}
+    '{{ var("window_start") }}'::timestamptz
+{%- endmacro %}
+
+{% macro window_end() -%}
+    '{{ var("window_end") }}'::timestamptz
+{%- endmacro %}
+
+{#- Rows of a partition-keyed table inside the window. -#}
+{% macro in_window(column) -%}
+    ({{ column }} >= {{ window_start() }} and {{ column }} < {{ window_end() }})
+{%- endmacro %}
+
+{#- Pre-hook: delete what this run rebuilds, so a re-run replaces rather than appends.
+    Runs only when the table exists (an incremental run). -#}
+{% macro delete_where(predicate) -%}
+    {% if is_incremental() %}
+        delete from {{ this }} where {{ predicate }}
+    {% endif %}
+{%- endmacro %}

@@ -1,0 +1,87 @@
+{#-
+    Price change points: observations whose price differs from the same product's previous
+    observation (or that are its first). Rebuilt per partition window; the lookback is one row
+    per product (the last observation before the window), found through the
+    (product_key, observed_at) index, so cost does not grow with history.
+-#}
+{{
+    config(
+        incremental_strategy='append',
+        pre_hook="{{ delete_where(in_window('partition_hour')) }}",
+    )
+}}
+
+with
+
+observations as (
+
+    select * from {{ ref('stg_landing__product_observations') }}
+
+),
+
+window_observations as (
+
+    select product_key, partition_hour, observed_at, price, currency_code
+    from observations
+    where {{ in_window('partition_hour') }}
+
+),
+
+products_in_window as (
+
+    select distinct product_key from window_observations
+
+),
+
+last_observation_before_window as (
+
+    select
+        products_in_window.product_key,
+        previous.partition_hour,
+        previous.observed_at,
+        previous.price,
+        previous.currency_code
+    from products_in_window
+    cross join lateral (
+        select partition_hour, observed_at, price, currency_code
+        from observations
+        where observations.product_key = products_in_window.product_key
+          and observations.observed_at < {{ window_start() }}
+        order by observations.observed_at desc
+        limit 1
+    ) as previous
+
+),
+
+sequenced as (
+
+    select
+        *,
+        lag(price) over (partition by product_key order by observed_at) as previous_price
+    from (
+        select *, true as is_in_window from window_observations
+        union all
+        select *, false as is_in_window from last_observation_before_window
+    ) as combined
+
+),
+
+final as (
+
+    select
+        product_key,
+        partition_hour,
+        observed_at as changed_at,
+        price,
+        previous_price,
+        currency_code,
+        case
+            when previous_price > 0 then round((price - previous_price) / previous_price * 100, 2)
+        end as price_change_pct
+    from sequenced
+    where is_in_window
+      and (previous_price is null or price <> previous_price)
+
+)
+
+select * from final

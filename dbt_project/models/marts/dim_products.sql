@@ -1,0 +1,104 @@
+{#-
+    One row per product (variant listing) with its latest attributes and first/last sighting.
+    A window run updates the products observed in it; re-running an older window never
+    overwrites newer attributes.
+-#}
+{{
+    config(
+        incremental_strategy='delete+insert',
+        unique_key='product_key',
+    )
+}}
+
+with
+
+observations as (
+
+    select * from {{ ref('stg_landing__product_observations') }}
+    where {{ in_window('partition_hour') }}
+
+),
+
+latest_in_window as (
+
+    select distinct on (product_key) *
+    from observations
+    order by product_key, observed_at desc
+
+),
+
+first_in_window as (
+
+    select product_key, min(observed_at) as first_seen_at
+    from observations
+    group by product_key
+
+),
+
+window_products as (
+
+    select
+        latest_in_window.product_key,
+        latest_in_window.source_name,
+        latest_in_window.source_product_id,
+        latest_in_window.source_variant_id,
+        latest_in_window.product_title,
+        latest_in_window.variant_title,
+        latest_in_window.brand,
+        latest_in_window.category,
+        latest_in_window.sku,
+        latest_in_window.product_url,
+        latest_in_window.currency_code,
+        latest_in_window.price as latest_price,
+        latest_in_window.compare_at_price as latest_compare_at_price,
+        latest_in_window.is_available as is_available,
+        first_in_window.first_seen_at,
+        latest_in_window.observed_at as last_seen_at
+    from latest_in_window
+    inner join first_in_window on latest_in_window.product_key = first_in_window.product_key
+
+),
+
+candidates as (
+
+    select * from window_products
+    {% if is_incremental() %}
+    union all
+    select existing.*
+    from {{ this }} as existing
+    where existing.product_key in (select product_key from window_products)
+    {% endif %}
+
+),
+
+latest as (
+
+    select distinct on (product_key) *
+    from candidates
+    order by product_key, last_seen_at desc
+
+),
+
+first_sighting as (
+
+    select product_key, min(first_seen_at) as first_seen_at
+    from candidates
+    group by product_key
+
+),
+
+final as (
+
+    select
+        latest.product_key, latest.source_name, latest.source_product_id, latest.source_variant_id,
+        latest.product_title, latest.variant_title, latest.brand, latest.category, latest.sku,
+        latest.product_url, latest.currency_code, latest.latest_price, latest.latest_compare_at_price,
+        latest.is_available,
+        first_sighting.first_seen_at,
+        latest.last_seen_at
+    from latest
+    inner join first_sighting on latest.product_key = first_sighting.product_key
+
+)
+
+select * from final

@@ -1,0 +1,106 @@
+"""Staged products: every source's latest snapshot for the hour, parsed and loaded with COPY."""
+
+
+import statistics
+import time
+from datetime import datetime, timedelta
+
+import dagster as dg
+import pandas as pd
+
+from orchestration.checks.gx_suite import build_partitioned_gx_check
+from orchestration.config import RadarConfig
+from orchestration.partitions import hours_in_window
+from orchestration.resources.warehouse import WarehouseResource
+from orchestration.snapshots.store import ObjectStore
+from orchestration.staging.products import stage_products_hour
+
+ROW_COUNT_FLOOR_SHARE = 0.5
+TRAILING_PARTITIONS = 24
+
+
+def build_staged_products(config: RadarConfig, partitions_def: dg.TimeWindowPartitionsDefinition,
+                          snapshot_keys: list[dg.AssetKey]) -> list[dg.AssetsDefinition | dg.AssetChecksDefinition]:
+    sources = list(config.product_sources)
+
+    @dg.asset(
+        partitions_def=partitions_def,
+        deps=snapshot_keys,
+        group_name="staging",
+        kinds={"postgres", "python"},
+        backfill_policy=dg.BackfillPolicy.single_run(),
+        description="Product observations (one row per variant per hour) in landing.product_observations, replayed from snapshots.",
+        metadata={"table": "landing.product_observations", "quarantine_table": "landing.quarantine"},
+    )
+    def staged_products(context: dg.AssetExecutionContext, object_store: ObjectStore,
+                        warehouse: WarehouseResource) -> dg.MaterializeResult:
+        started = time.monotonic()
+        warehouse.ensure_landing_schema()
+        rows_by_source: dict[str, int] = {}
+        quarantined = 0
+        hours = list(hours_in_window(context.partition_time_window))
+        manifests: dict[str, str] = {}
+        for position, hour in enumerate(hours, start=1):
+            staged = stage_products_hour(object_store, warehouse, sources, hour)
+            for source, rows in staged.rows_by_source.items():
+                rows_by_source[source] = rows_by_source.get(source, 0) + rows
+            quarantined += staged.quarantined
+            manifests.update(staged.manifests)
+            context.log.info(
+                f"[{position}/{len(hours)}] {hour:%Y-%m-%d %H:00}: {staged.rows} rows, {staged.quarantined} quarantined"
+                + (f"; no snapshot from {', '.join(staged.missing_sources)}" if staged.missing_sources else "")
+            )
+        sample = warehouse.query(
+            "select source_name, title, variant_title, price::text, currency_code, discount_pct::text "
+            "from landing.product_observations where partition_hour = %s order by product_key limit 5", [hours[-1]])
+        return dg.MaterializeResult(
+            metadata={
+                "rows": sum(rows_by_source.values()),
+                "rows_by_source": dg.MetadataValue.json(rows_by_source),
+                "quarantined": quarantined,
+                "partitions": len(hours),
+                "snapshot_manifests": dg.MetadataValue.json(manifests) if len(hours) == 1 else len(manifests),
+                "duration_s": round(time.monotonic() - started, 2),
+                "sample": dg.MetadataValue.md(pd.DataFrame(sample, columns=["source", "title", "variant", "price", "currency", "discount_pct"]).to_markdown(index=False)),
+            }
+        )
+
+    gx_check = build_partitioned_gx_check(
+        asset=staged_products,
+        suite_file="staged_products.json",
+        partitions_def=partitions_def,
+        load_rows=load_staged_product_rows,
+        suite_parameters=lambda warehouse, hour: {
+            "min_row_count": minimum_row_count(warehouse, hour),
+            "allowed_currencies": config.currencies,
+        },
+        required_resource_keys={"warehouse"},
+        resource_for_loading="warehouse",
+    )
+    return [staged_products, gx_check]
+
+
+def load_staged_product_rows(warehouse: WarehouseResource, hour: datetime) -> pd.DataFrame:
+    with warehouse.connect() as connection:
+        cursor = connection.execute("select * from landing.product_observations where partition_hour = %s", [hour])
+        columns = [column.name for column in cursor.description]
+        frame = pd.DataFrame(cursor.fetchall(), columns=columns)
+    for column in ("price", "compare_at_price", "discount_pct"):
+        frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("float64")
+    return frame
+
+
+def minimum_row_count(warehouse: WarehouseResource, hour: datetime) -> int:
+    """At least one row, and at least half the median of the trailing partitions' counts."""
+    counts = [
+        count
+        for (count,) in warehouse.query(
+            "select count(*) from landing.product_observations "
+            "where partition_hour < %s and partition_hour >= %s "
+            "group by partition_hour order by partition_hour desc limit %s",
+            [hour, hour - timedelta(days=7), TRAILING_PARTITIONS],
+        )
+    ]
+    if not counts:
+        return 1
+    return max(1, int(statistics.median(counts) * ROW_COUNT_FLOOR_SHARE))

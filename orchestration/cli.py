@@ -1,0 +1,275 @@
+"""`radar`: run Commerce Radar on embedded defaults.
+
+  radar demo            embedded PostgreSQL + local lake + demo market, 72h of history, Dagster UI
+  radar demo --no-ui    the same data build, then exit (tests, benchmarks, CI)
+  radar market          serve only the demo market on 127.0.0.1:8765
+  radar check-config    validate a config file and print what it configures
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+from orchestration.config import DEMO_CONFIG_PATH, PROJECT_ROOT, ConfigError, load_config
+from orchestration.environment import RadarHome, write_dagster_yaml
+
+DEMO_MARKET_PORT = 8765
+
+
+def _say(message: str) -> None:
+    print(f"[radar] {message}", flush=True)
+
+
+def current_hour(now: datetime | None = None) -> datetime:
+    return (now or datetime.now(UTC)).replace(minute=0, second=0, microsecond=0)
+
+
+def contiguous_ranges(hours: list[datetime]) -> Iterator[tuple[datetime, datetime]]:
+    """(first, last) of each run of consecutive hours."""
+    run_start = previous = None
+    for hour in sorted(hours):
+        if previous is not None and hour - previous != timedelta(hours=1):
+            yield run_start, previous
+            run_start = None
+        run_start = run_start or hour
+        previous = hour
+    if run_start is not None:
+        yield run_start, previous
+
+
+def dagster_storage_url(url: str) -> str:
+    """dagster-postgres speaks psycopg2; SQLAlchemy would pick psycopg 3 for a bare postgresql://."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg2://" + url[len(prefix):]
+    return url
+
+
+def prepare_environment(home: RadarHome) -> bool:
+    """Point everything at the embedded defaults unless the environment says otherwise.
+
+    Returns True when this process started the embedded PostgreSQL (and so must stop it).
+    """
+    os.environ["RADAR_CONFIG"] = str(DEMO_CONFIG_PATH)
+    os.environ.setdefault("RADAR_LAKE_DIR", str(home.lake))
+    os.environ["DAGSTER_HOME"] = str(home.dagster_home)
+    write_dagster_yaml(home.dagster_home)
+    if os.environ.get("RADAR_DATABASE_URL"):
+        dagster_url = os.environ.get("RADAR_DAGSTER_DATABASE_URL") or os.environ["RADAR_DATABASE_URL"]
+        os.environ["RADAR_DAGSTER_DATABASE_URL"] = dagster_storage_url(dagster_url)
+        _say("warehouse: RADAR_DATABASE_URL (from the environment)")
+        return False
+    from orchestration.resources.embedded_postgres import start_embedded_postgres
+
+    urls = start_embedded_postgres(home.pgdata)
+    os.environ["RADAR_DATABASE_URL"] = urls["radar"]
+    os.environ["RADAR_DAGSTER_DATABASE_URL"] = dagster_storage_url(urls["dagster"])
+    _say(f"warehouse: embedded PostgreSQL, data in {home.pgdata}")
+    return True
+
+
+def build_demo_data(market, hours: int, live_scrape: bool) -> None:
+    """Write history snapshots, backfill staging + checks + dbt, then scrape the current hour live."""
+    import dagster as dg
+
+    from orchestration.assets.ingest import snapshot_asset_key
+    from orchestration.definitions import defs
+    from orchestration.demo.history import GENERATED_BY, history_exists, history_manifest, write_history
+    from orchestration.partitions import hourly_partitions
+    from orchestration.resources import object_store_from_environment
+
+    config = load_config()
+    instance = dg.DagsterInstance.get()
+    store = object_store_from_environment()
+    partitions = hourly_partitions(config.partitions_start)
+    now_hour = current_hour()
+    history_hours = [now_hour - timedelta(hours=offset) for offset in range(hours, 0, -1)]
+
+    def key(hour: datetime) -> str:
+        return partitions.get_partition_key_for_timestamp(hour.timestamp())
+
+    started = time.monotonic()
+    written = write_history(store, market, config.product_sources, history_hours)
+    _say(f"history: wrote {len(written)} snapshots ({len(history_hours)} hours x {len(config.product_sources)} sources, "
+         f"existing ones kept) to {store.describe()} in {time.monotonic() - started:.1f}s")
+    # Report every history snapshot Dagster has not seen yet, including ones a crashed earlier
+    # invocation wrote but never reported.
+    for source in config.product_sources:
+        asset_key = snapshot_asset_key(source.name)
+        done = instance.get_materialized_partitions(asset_key)
+        for hour in history_hours:
+            if key(hour) in done or not history_exists(store, source, hour):
+                continue
+            manifest = history_manifest(store, source, hour)
+            instance.report_runless_asset_event(
+                dg.AssetMaterialization(
+                    asset_key=asset_key,
+                    partition=key(hour),
+                    description=f"Demo history snapshot written by the {GENERATED_BY}.",
+                    metadata={"manifest_key": manifest["manifest_key"], "pages": manifest["pages"],
+                              "records": manifest["records"], "bytes": manifest["bytes"],
+                              "generated_by": GENERATED_BY},
+                )
+            )
+
+    staged = instance.get_materialized_partitions(dg.AssetKey("staged_products"))
+    marts = instance.get_materialized_partitions(dg.AssetKey(["marts", "mart_market_kpis"]))
+    missing = [hour for hour in history_hours if key(hour) not in staged or key(hour) not in marts]
+    restage = defs.get_job_def("restage_products_job")
+    for first, last in contiguous_ranges(missing):
+        _say(f"backfill: staging, Great Expectations gate and dbt for {key(first)} .. {key(last)} (one run)")
+        started = time.monotonic()
+        result = restage.execute_in_process(
+            instance=instance,
+            tags={"dagster/asset_partition_range_start": key(first), "dagster/asset_partition_range_end": key(last),
+                  "radar/trigger": "radar demo backfill"},
+            raise_on_error=False,
+        )
+        if not result.success:
+            raise SystemExit(f"[radar] backfill run {result.run_id} failed; open the Dagster UI to see why")
+        _say(f"backfill: done in {time.monotonic() - started:.0f}s (run {result.run_id})")
+    if not missing:
+        _say(f"backfill: all {len(history_hours)} history hours already built; nothing to do")
+
+    if live_scrape and key(now_hour) not in instance.get_materialized_partitions(dg.AssetKey("staged_products")):
+        _say(f"live: scraping the demo market over HTTP for the current hour {key(now_hour)}")
+        result = defs.get_job_def("hourly_products_job").execute_in_process(
+            instance=instance, partition_key=key(now_hour), tags={"radar/trigger": "radar demo live scrape"},
+            raise_on_error=False)
+        if not result.success:
+            raise SystemExit(f"[radar] live scrape run {result.run_id} failed; open the Dagster UI to see why")
+
+    from orchestration.resources.warehouse import WarehouseResource
+
+    warehouse = WarehouseResource(database_url=os.environ["RADAR_DATABASE_URL"])
+    for table in ("landing.product_observations", "marts.fct_price_history", "marts.dim_products", "marts.mart_market_kpis"):
+        (count,) = warehouse.query(f"select count(*) from {table}")[0]
+        _say(f"{table}: {count:,} rows")
+
+
+def serve_ui(port: int) -> int:
+    command = [os.path.join(os.path.dirname(sys.executable), "dagster"), "dev", "-h", "127.0.0.1", "-p", str(port),
+               "-w", str(PROJECT_ROOT / "workspace.yaml")]
+    _say(f"Dagster UI on http://127.0.0.1:{port}  (Ctrl-C stops the UI, the demo market and PostgreSQL)")
+    process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=os.environ.copy())
+    try:
+        return process.wait()
+    except KeyboardInterrupt:
+        process.send_signal(signal.SIGINT)
+        try:
+            return process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.terminate()
+            return process.wait()
+
+
+def command_demo(args: argparse.Namespace) -> int:
+    from orchestration.demo.catalog import DemoMarket
+    from orchestration.demo.server import DemoMarketServer
+
+    home = RadarHome.from_environment()
+    started_postgres = prepare_environment(home)
+    try:
+        market = DemoMarket(seed=args.seed)
+        try:
+            server = DemoMarketServer(market, port=DEMO_MARKET_PORT).start()
+        except OSError as error:
+            raise SystemExit(f"[radar] cannot serve the demo market on 127.0.0.1:{DEMO_MARKET_PORT}: {error}. "
+                             "Is another `radar demo` running?") from None
+        _say(f"demo market (generated data, not real shops) on {server.url}")
+        try:
+            build_demo_data(market, args.hours, live_scrape=not args.no_live_scrape)
+            if args.no_ui:
+                return 0
+            return serve_ui(args.port)
+        finally:
+            server.stop()
+    finally:
+        if started_postgres:
+            from orchestration.resources.embedded_postgres import stop_embedded_postgres
+
+            stop_embedded_postgres(home.pgdata)
+            _say("embedded PostgreSQL stopped")
+
+
+def command_market(args: argparse.Namespace) -> int:
+    from orchestration.demo.catalog import DemoMarket
+    from orchestration.demo.server import DemoMarketServer
+
+    server = DemoMarketServer(DemoMarket(seed=args.seed), port=args.port)
+    _say(f"demo market (generated data, not real shops) on {server.url}; Ctrl-C to stop")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+def command_check_config(args: argparse.Namespace) -> int:
+    try:
+        config = load_config(args.path)
+    except ConfigError as error:
+        print(error, file=sys.stderr)
+        return 2
+    print(f"ok: {len(config.product_sources)} product source(s), partitions from {config.partitions_start:%Y-%m-%d %H:%M} UTC")
+    for source in config.product_sources:
+        print(f"  - {source.name}: {source.kind} {source.base_url}"
+              f"{' collection ' + source.collection if source.collection else ''} ({source.currency}, "
+              f"{source.rate_limit_per_second}/s, max {source.max_pages} pages)")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="radar",
+        description="Commerce Radar on embedded defaults: embedded PostgreSQL, a local folder as object "
+                    "store, and the bundled offline demo market.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="Environment: RADAR_DATABASE_URL (else embedded PostgreSQL in .radar/pgdata), RADAR_LAKE_DIR "
+               "(else .radar/lake), RADAR_HOME (default .radar). See README.md.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    demo = commands.add_parser(
+        "demo", help="build the demo data and serve the Dagster UI",
+        description="Start embedded PostgreSQL and the demo market, write HOURS of history snapshots, backfill "
+                    "staging, the Great Expectations gate and dbt in one run, scrape the current hour live, then "
+                    "serve the Dagster UI. Re-running reuses what is there and duplicates nothing.")
+    demo.add_argument("--no-ui", action="store_true", help="build the data, print row counts and exit")
+    demo.add_argument("--hours", type=int, default=72, help="hours of history to write and backfill (default 72)")
+    demo.add_argument("--port", type=int, default=3000, help="Dagster UI port on 127.0.0.1 (default 3000)")
+    demo.add_argument("--seed", type=int, default=None, help="demo market seed (default: the bundled seed)")
+    demo.add_argument("--no-live-scrape", action="store_true", help="skip the live scrape of the current hour")
+    demo.set_defaults(handler=command_demo)
+
+    market = commands.add_parser("market", help="serve only the demo market",
+                                 description="Serve the demo market (Shopify-format products.json for the demo shops).")
+    market.add_argument("--port", type=int, default=DEMO_MARKET_PORT)
+    market.add_argument("--seed", type=int, default=None)
+    market.set_defaults(handler=command_market)
+
+    check = commands.add_parser("check-config", help="validate a config file",
+                                description="Validate a config file; exit 2 with the problems if it is invalid.")
+    check.add_argument("path", nargs="?", default=None, help="config file (default: $RADAR_CONFIG or radar.yaml)")
+    check.set_defaults(handler=command_check_config)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if getattr(args, "seed", 0) is None:
+        from orchestration.demo.catalog import DEFAULT_SEED
+
+        args.seed = DEFAULT_SEED
+    return args.handler(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,47 @@
+"""URL normalization and product identity: pure functions, no I/O."""
+
+from __future__ import annotations
+
+import hashlib
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+# Query parameters that identify a click or a campaign, never the product.
+TRACKING_PARAMETERS = frozenset(
+    {
+        "fbclid", "gclid", "dclid", "msclkid", "yclid", "igshid", "mc_cid", "mc_eid",
+        "trkid", "extparam", "whid", "src", "spm", "sp_atk", "xptdk", "ref", "ref_",
+        "_pos", "_sid", "_ss", "_psq", "_v",
+    }
+)
+TRACKING_PREFIXES = ("utm_",)
+
+
+def is_tracking_parameter(name: str) -> bool:
+    lowered = name.lower()
+    return lowered in TRACKING_PARAMETERS or lowered.startswith(TRACKING_PREFIXES)
+
+
+def normalize_url(url: str) -> str:
+    """Canonical form of a product URL.
+
+    Lowercases scheme and host, drops default ports, fragments and tracking parameters, and
+    sorts the remaining query parameters so two links to the same page compare equal.
+    """
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower()
+    port = parts.port
+    if port and not ((scheme == "http" and port == 80) or (scheme == "https" and port == 443)):
+        host = f"{host}:{port}"
+    query = sorted(
+        (name, value)
+        for name, value in parse_qsl(parts.query, keep_blank_values=True)
+        if not is_tracking_parameter(name)
+    )
+    path = parts.path or "/"
+    return urlunsplit((scheme, host, path, urlencode(query), ""))
+
+
+def product_key(source: str, identity: str) -> str:
+    """SHA-256 hex of a source name and the product's normalized identity within it."""
+    return hashlib.sha256(f"{source}\x1f{identity}".encode()).hexdigest()

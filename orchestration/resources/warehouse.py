@@ -1,0 +1,79 @@
+"""The warehouse: PostgreSQL, and the one way rows get into it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+import dagster as dg
+import psycopg
+from psycopg import sql
+from psycopg.conninfo import conninfo_to_dict
+
+
+@dataclass
+class PartitionLoad:
+    """Replace the rows of ``table`` matching ``where`` with ``rows``."""
+
+    table: str  # schema-qualified, e.g. "landing.product_observations"
+    columns: Sequence[str]
+    where: str  # a SQL predicate with %s placeholders
+    where_params: Sequence[Any]
+    rows: Iterable[Sequence[Any]]
+
+
+class WarehouseResource(dg.ConfigurableResource):
+    """PostgreSQL holding the landing tables and the dbt models."""
+
+    database_url: str
+
+    @contextmanager
+    def connect(self) -> Iterator[psycopg.Connection]:
+        with psycopg.connect(self.database_url) as connection:
+            yield connection
+
+    def ensure_landing_schema(self) -> None:
+        ddl = resources.files("orchestration.staging").joinpath("schema.sql").read_text()
+        with self.connect() as connection:
+            # Concurrent runs may both create the schema; serialize on an advisory lock.
+            connection.execute("select pg_advisory_xact_lock(hashtext('radar.landing.ddl'))")
+            connection.execute(ddl)
+
+    def replace_partitions(self, loads: Sequence[PartitionLoad]) -> list[int]:
+        """Delete and COPY every load in one transaction: readers see old rows or new, never a mix."""
+        counts: list[int] = []
+        with self.connect() as connection, connection.transaction(), connection.cursor() as cursor:
+            for load in loads:
+                table = sql.Identifier(*load.table.split("."))
+                cursor.execute(
+                    sql.SQL("delete from {} where ").format(table) + sql.SQL(load.where),  # type: ignore[arg-type]
+                    load.where_params,
+                )
+                copy_statement = sql.SQL("copy {} ({}) from stdin").format(
+                    table, sql.SQL(", ").join(map(sql.Identifier, load.columns))
+                )
+                count = 0
+                with cursor.copy(copy_statement) as copy:
+                    for row in load.rows:
+                        copy.write_row(row)
+                        count += 1
+                counts.append(count)
+        return counts
+
+    def query(self, statement: str, params: Sequence[Any] = ()) -> list[tuple]:
+        with self.connect() as connection:
+            return connection.execute(statement, params).fetchall()
+
+    def dbt_environment(self) -> dict[str, str]:
+        """Connection settings for dbt's profiles.yml, which cannot take a URL."""
+        parts = conninfo_to_dict(self.database_url)
+        return {
+            "RADAR_PGHOST": str(parts.get("host") or "localhost"),
+            "RADAR_PGPORT": str(parts.get("port") or 5432),
+            "RADAR_PGUSER": str(parts.get("user") or "postgres"),
+            "RADAR_PGPASSWORD": str(parts.get("password") or ""),
+            "RADAR_PGDATABASE": str(parts.get("dbname") or "postgres"),
+        }

@@ -1,0 +1,46 @@
+-- Landing tables written by the staging assets. Idempotent: safe to run before every load.
+create schema if not exists landing;
+
+create table if not exists landing.product_observations (
+    partition_hour     timestamptz   not null,
+    source_name        text          not null,
+    source_kind        text          not null,
+    snapshot_key       text          not null,
+    observed_at        timestamptz   not null,
+    product_key        text,
+    source_product_id  text,
+    source_variant_id  text,
+    title              text,
+    variant_title      text,
+    brand              text,
+    category           text,
+    sku                text,
+    product_url        text,
+    price              numeric(18, 4),
+    compare_at_price   numeric(18, 4),
+    currency_code      text          not null,
+    is_available       boolean,
+    -- A compare-at price at or below the price is not a discount (FORMATS.md).
+    discount_pct       numeric(6, 2) generated always as (
+        case
+            when compare_at_price > price and compare_at_price > 0 and price >= 0
+            then round((1 - price / compare_at_price) * 100, 2)
+        end
+    ) stored
+);
+create index if not exists product_observations_partition_idx
+    on landing.product_observations (partition_hour);
+create index if not exists product_observations_product_time_idx
+    on landing.product_observations (product_key, observed_at);
+
+create table if not exists landing.quarantine (
+    domain          text         not null,
+    source_name     text         not null,
+    partition_hour  timestamptz  not null,
+    snapshot_key    text         not null,
+    record_locator  text         not null,
+    record          text         not null,
+    reason          text         not null
+);
+create index if not exists quarantine_partition_idx
+    on landing.quarantine (domain, partition_hour);

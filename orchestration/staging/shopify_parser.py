@@ -1,0 +1,146 @@
+"""Shopify products.json pages -> product observations: pure, no I/O.
+
+One observation per variant. Records that cannot be read become quarantine entries with a
+reason; values that parse but make no sense (a negative price, a missing id) are kept so the
+Great Expectations gate stops the partition with the offending rows as evidence.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from orchestration.normalize import normalize_url, parse_api_decimal, product_key
+from orchestration.staging.rows import ProductObservation, QuarantinedRecord
+
+
+class PageFormatError(ValueError):
+    """A whole page is unreadable (not JSON, no products array)."""
+
+
+def parse_products_page(body: bytes) -> list[Any]:
+    try:
+        payload = json.loads(body)
+    except ValueError as error:
+        raise PageFormatError(f"page is not valid JSON: {error}") from None
+    if not isinstance(payload, dict) or not isinstance(payload.get("products"), list):
+        raise PageFormatError("page has no 'products' array")
+    return payload["products"]
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def _identifier(value: Any) -> str | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str) and value.strip().isdigit():
+        return value.strip()
+    return None
+
+
+def observations_from_products(
+    products: Iterable[Any],
+    *,
+    source_name: str,
+    base_url: str,
+    currency: str,
+    partition_hour: datetime,
+    observed_at: datetime,
+    snapshot_key: str,
+    seen_product_ids: set[str],
+) -> tuple[list[ProductObservation], list[QuarantinedRecord]]:
+    """Observations for every variant of products not already in ``seen_product_ids``.
+
+    ``seen_product_ids`` is shared across the pages of one snapshot: a catalogue that changes
+    while we page can show a product on two pages, and the first sighting wins.
+    """
+    observations: list[ProductObservation] = []
+    quarantined: list[QuarantinedRecord] = []
+
+    def quarantine(locator: str, record: Any, reason: str) -> None:
+        quarantined.append(
+            QuarantinedRecord(
+                domain="products",
+                source_name=source_name,
+                partition_hour=partition_hour,
+                snapshot_key=snapshot_key,
+                record_locator=locator,
+                record=json.dumps(record, sort_keys=True, default=str)[:20_000],
+                reason=reason,
+            )
+        )
+
+    for index, product in enumerate(products):
+        locator = f"products[{index}]"
+        if not isinstance(product, dict):
+            quarantine(locator, product, f"product is a {type(product).__name__}, expected an object")
+            continue
+        product_id = _identifier(product.get("id"))
+        if product_id is not None:
+            if product_id in seen_product_ids:
+                continue
+            seen_product_ids.add(product_id)
+        variants = product.get("variants")
+        if not isinstance(variants, list) or not variants:
+            quarantine(locator, product, "product has no 'variants' array")
+            continue
+        handle = _text(product.get("handle"))
+        title = _text(product.get("title"))
+        brand = _text(product.get("vendor"))
+        category = _text(product.get("product_type"))
+        for variant_index, variant in enumerate(variants):
+            variant_locator = f"{locator}.variants[{variant_index}]"
+            if not isinstance(variant, dict):
+                quarantine(variant_locator, variant, "variant is not an object")
+                continue
+            raw_price = variant.get("price")
+            price = parse_api_decimal(raw_price)
+            if price is None:
+                quarantine(variant_locator, variant, f"price {raw_price!r} is not a decimal amount")
+                continue
+            raw_compare_at = variant.get("compare_at_price")
+            compare_at = parse_api_decimal(raw_compare_at)
+            if compare_at is None and raw_compare_at not in (None, ""):
+                quarantine(variant_locator, variant, f"compare_at_price {raw_compare_at!r} is not a decimal amount")
+                continue
+            if compare_at is not None and compare_at <= 0:
+                compare_at = None  # "0.00" is how some themes say "no compare-at price"
+            available = variant.get("available")
+            variant_id = _identifier(variant.get("id"))
+            identity = f"shopify:{product_id}:{variant_id}" if product_id and variant_id else None
+            url = None
+            if handle:
+                url = normalize_url(f"{base_url}/products/{handle}?variant={variant_id or ''}")
+            variant_title = _text(variant.get("title"))
+            observations.append(
+                ProductObservation(
+                    partition_hour=partition_hour,
+                    source_name=source_name,
+                    source_kind="shopify",
+                    snapshot_key=snapshot_key,
+                    observed_at=observed_at,
+                    product_key=product_key(source_name, identity) if identity else None,
+                    source_product_id=product_id,
+                    source_variant_id=variant_id,
+                    title=title,
+                    variant_title=None if variant_title == "Default Title" else variant_title,
+                    brand=brand,
+                    category=category,
+                    sku=_text(variant.get("sku")),
+                    product_url=url,
+                    price=price,
+                    compare_at_price=compare_at,
+                    currency_code=currency,
+                    is_available=available if isinstance(available, bool) else None,
+                )
+            )
+    return observations, quarantined
