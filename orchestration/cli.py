@@ -3,6 +3,7 @@
   radar demo            embedded PostgreSQL + local lake + demo market, 72h of history, Dagster UI
   radar demo --no-ui    the same data build, then exit (tests, benchmarks, CI)
   radar market          serve only the demo market on 127.0.0.1:8765
+  radar dbt-docs        dbt docs generate against the warehouse (lineage, column docs, catalog)
   radar check-config    validate a config file and print what it configures
 """
 
@@ -122,7 +123,7 @@ def build_demo_data(market, hours: int, live_scrape: bool) -> None:
     staged = instance.get_materialized_partitions(dg.AssetKey("staged_products"))
     marts = instance.get_materialized_partitions(dg.AssetKey(["marts", "mart_market_kpis"]))
     missing = [hour for hour in history_hours if key(hour) not in staged or key(hour) not in marts]
-    restage = defs.get_job_def("restage_products_job")
+    restage = defs.resolve_job_def("restage_products_job")
     for first, last in contiguous_ranges(missing):
         _say(f"backfill: staging, Great Expectations gate and dbt for {key(first)} .. {key(last)} (one run)")
         started = time.monotonic()
@@ -140,7 +141,7 @@ def build_demo_data(market, hours: int, live_scrape: bool) -> None:
 
     if live_scrape and key(now_hour) not in instance.get_materialized_partitions(dg.AssetKey("staged_products")):
         _say(f"live: scraping the demo market over HTTP for the current hour {key(now_hour)}")
-        result = defs.get_job_def("hourly_products_job").execute_in_process(
+        result = defs.resolve_job_def("hourly_products_job").execute_in_process(
             instance=instance, partition_key=key(now_hour), tags={"radar/trigger": "radar demo live scrape"},
             raise_on_error=False)
         if not result.success:
@@ -199,6 +200,29 @@ def command_demo(args: argparse.Namespace) -> int:
             _say("embedded PostgreSQL stopped")
 
 
+def command_dbt_docs(args: argparse.Namespace) -> int:
+    from orchestration.assets.dbt import DBT_PROJECT_DIR, environment
+    from orchestration.resources import dbt_executable
+    from orchestration.resources.warehouse import WarehouseResource
+
+    home = RadarHome.from_environment()
+    started_postgres = prepare_environment(home)
+    try:
+        warehouse = WarehouseResource(database_url=os.environ["RADAR_DATABASE_URL"])
+        with environment(warehouse.dbt_environment()):
+            code = subprocess.call([dbt_executable(), "docs", "generate", "--project-dir", str(DBT_PROJECT_DIR),
+                                    "--profiles-dir", str(DBT_PROJECT_DIR)], cwd=DBT_PROJECT_DIR)
+        if code == 0:
+            _say(f"dbt docs in {DBT_PROJECT_DIR / 'target'} (index.html, catalog.json); "
+                 f"browse with: .venv/bin/dbt docs serve --project-dir dbt_project --profiles-dir dbt_project")
+        return code
+    finally:
+        if started_postgres:
+            from orchestration.resources.embedded_postgres import stop_embedded_postgres
+
+            stop_embedded_postgres(home.pgdata)
+
+
 def command_market(args: argparse.Namespace) -> int:
     from orchestration.demo.catalog import DemoMarket
     from orchestration.demo.server import DemoMarketServer
@@ -254,6 +278,10 @@ def build_parser() -> argparse.ArgumentParser:
     market.add_argument("--port", type=int, default=DEMO_MARKET_PORT)
     market.add_argument("--seed", type=int, default=None)
     market.set_defaults(handler=command_market)
+
+    docs = commands.add_parser("dbt-docs", help="generate dbt docs against the warehouse",
+                               description="Run `dbt docs generate` against the embedded (or configured) warehouse.")
+    docs.set_defaults(handler=command_dbt_docs)
 
     check = commands.add_parser("check-config", help="validate a config file",
                                 description="Validate a config file; exit 2 with the problems if it is invalid.")

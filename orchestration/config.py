@@ -119,7 +119,8 @@ def load_config(path: str | Path | None = None) -> RadarConfig:
 def _describe_validation_error(path: Path, error: ValidationError) -> str:
     lines = [f"{path}: invalid config ({error.error_count()} problem(s))"]
     for problem in error.errors():
-        key = ".".join(str(part) for part in problem["loc"]) or "<top level>"
+        key = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in problem["loc"]).lstrip(".")
+        key = key or "<top level>"
         expected = problem["msg"].removeprefix("Value error, ")
         if problem["type"] == "extra_forbidden":
             expected = "unknown key (check the spelling against radar.example.yaml)"

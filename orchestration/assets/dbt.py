@@ -11,7 +11,7 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
 
 from orchestration.config import PROJECT_ROOT
-from orchestration.resources.warehouse import WarehouseResource
+from orchestration.resources.warehouse import WarehouseResource, dbt_connection_environment
 
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 
@@ -19,9 +19,15 @@ dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_D
 
 
 def ensure_dbt_manifest() -> None:
-    """`dbt parse` once if there is no manifest yet (fresh clone), or always under `dagster dev`."""
+    """`dbt parse` once if there is no manifest yet (fresh clone), or always under `dagster dev`.
+
+    The manifest bakes the database name into relation names (used for row counts), so it is
+    parsed against the same connection settings the runs use.
+    """
     if os.environ.get("DAGSTER_IS_DEV_CLI") or not dbt_project.manifest_path.exists():
-        dbt_project.preparer.prepare(dbt_project)
+        settings = dbt_connection_environment(os.environ["RADAR_DATABASE_URL"]) if os.environ.get("RADAR_DATABASE_URL") else {}
+        with environment(settings):
+            dbt_project.preparer.prepare(dbt_project)
 
 
 def partition_window_vars(window: dg.TimeWindow) -> dict[str, str]:
@@ -71,8 +77,9 @@ def build_dbt_assets(partitions_def: dg.TimeWindowPartitionsDefinition) -> dg.As
         """Build the dbt models and run their tests for the run's partition window."""
         window = context.partition_time_window
         context.log.info(f"dbt window {window.start.isoformat()} .. {window.end.isoformat()}")
+        # Row counts query the warehouse from this process while dbt streams, so the connection
+        # settings stay in place for the whole invocation.
         with environment(warehouse.dbt_environment()):
-            invocation = dbt.cli(dbt_build_args(window), context=context)
-        yield from invocation.stream().fetch_row_counts()
+            yield from dbt.cli(dbt_build_args(window), context=context).stream().fetch_row_counts()
 
     return radar_dbt_models

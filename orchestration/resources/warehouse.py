@@ -68,12 +68,16 @@ class WarehouseResource(dg.ConfigurableResource):
             return connection.execute(statement, params).fetchall()
 
     def dbt_environment(self) -> dict[str, str]:
-        """Connection settings for dbt's profiles.yml, which cannot take a URL."""
-        parts = conninfo_to_dict(self.database_url)
-        return {
-            "RADAR_PGHOST": str(parts.get("host") or "localhost"),
-            "RADAR_PGPORT": str(parts.get("port") or 5432),
-            "RADAR_PGUSER": str(parts.get("user") or "postgres"),
-            "RADAR_PGPASSWORD": str(parts.get("password") or ""),
-            "RADAR_PGDATABASE": str(parts.get("dbname") or "postgres"),
-        }
+        return dbt_connection_environment(self.database_url)
+
+
+def dbt_connection_environment(database_url: str) -> dict[str, str]:
+    """Connection settings for dbt's profiles.yml, which cannot take a URL."""
+    parts = conninfo_to_dict(database_url)
+    return {
+        "RADAR_PGHOST": str(parts.get("host") or "localhost"),
+        "RADAR_PGPORT": str(parts.get("port") or 5432),
+        "RADAR_PGUSER": str(parts.get("user") or "postgres"),
+        "RADAR_PGPASSWORD": str(parts.get("password") or ""),
+        "RADAR_PGDATABASE": str(parts.get("dbname") or "postgres"),
+    }

@@ -169,6 +169,6 @@ class PoliteHttpClient:
             self.stats.waited_seconds += delay
             self._sleep(delay)
         raise SourceUnavailableError(
-            f"GET {url} failed after {attempt} attempt(s) in {self._clock() - started:.1f}s; "
+            f"GET {httpx.URL(url, params=params)} failed after {attempt} attempt(s) in {self._clock() - started:.1f}s; "
             f"last failure: {last_failure}"
         )

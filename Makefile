@@ -1,0 +1,39 @@
+# Commerce Radar: every target installs what it needs into .venv first.
+VENV := .venv
+STAMP := $(VENV)/.radar-installed
+
+.PHONY: help demo demo-data test test-slow test-all lint bench dbt-docs clean
+
+help:  ## list targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
+
+$(STAMP): pyproject.toml scripts/bootstrap.sh
+	@scripts/bootstrap.sh
+	@touch $(STAMP)
+
+demo: $(STAMP)  ## build 72h of demo data on embedded defaults, then serve the Dagster UI on 127.0.0.1:3000
+	$(VENV)/bin/radar demo
+
+demo-data: $(STAMP)  ## the same data build without the UI (exits when done)
+	$(VENV)/bin/radar demo --no-ui
+
+test: $(STAMP)  ## the whole default test suite (real PostgreSQL, dbt, GX, Dagster, moto S3)
+	$(VENV)/bin/pytest
+
+test-slow: $(STAMP)  ## scale tests only
+	$(VENV)/bin/pytest -m slow
+
+test-all: $(STAMP)  ## default suite and scale tests
+	$(VENV)/bin/pytest -m ''
+
+lint: $(STAMP)  ## ruff
+	$(VENV)/bin/ruff check .
+
+bench: $(STAMP)  ## staging throughput benchmark (prints ratios against raw COPY and the row-by-row baseline)
+	$(VENV)/bin/python benchmarks/staging_throughput.py
+
+dbt-docs: $(STAMP)  ## generate dbt docs (catalog from the embedded warehouse) into dbt_project/target
+	$(VENV)/bin/radar dbt-docs
+
+clean:  ## remove local state (.radar: embedded database, lake) and build output
+	rm -rf .radar dbt_project/target dbt_project/logs

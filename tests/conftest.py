@@ -1,0 +1,94 @@
+"""Shared fixtures: a real embedded PostgreSQL, the demo market over real HTTP, a local lake."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from orchestration.config import DEMO_CONFIG_PATH, ProductSource, RadarConfig
+from orchestration.demo.catalog import DemoMarket
+from orchestration.demo.server import DemoMarketServer
+from orchestration.resources.embedded_postgres import WAREHOUSE_DATABASE
+from orchestration.snapshots.store import LocalObjectStore
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+# orchestration.definitions builds `defs` from RADAR_CONFIG at import; the tests build their own.
+os.environ.setdefault("RADAR_CONFIG", str(DEMO_CONFIG_PATH))
+
+
+@pytest.fixture(scope="session")
+def demo_market() -> DemoMarket:
+    return DemoMarket()
+
+
+@pytest.fixture(scope="session")
+def postgres_urls(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """One embedded PostgreSQL server for the whole session, with the production database names."""
+    from orchestration.resources.embedded_postgres import start_embedded_postgres, stop_embedded_postgres
+
+    data_dir = tmp_path_factory.mktemp("pg") / "data"
+    yield start_embedded_postgres(data_dir)
+    stop_embedded_postgres(data_dir)
+
+
+@pytest.fixture
+def database_url(postgres_urls: dict[str, str]) -> str:
+    """The warehouse database, emptied of every schema the pipeline writes.
+
+    Tests share the database name production uses ("radar") because dbt bakes the database
+    name into the manifest's relation names.
+    """
+    url = postgres_urls[WAREHOUSE_DATABASE]
+    with psycopg.connect(url, autocommit=True) as connection:
+        connection.execute("drop schema if exists landing, analytics, marts cascade")
+    return url
+
+
+@pytest.fixture
+def market_server(demo_market: DemoMarket) -> Iterator[DemoMarketServer]:
+    with DemoMarketServer(demo_market) as server:
+        yield server
+
+
+@pytest.fixture
+def lake(tmp_path: Path) -> LocalObjectStore:
+    return LocalObjectStore(root=str(tmp_path / "lake"))
+
+
+def demo_config(server_url: str, shops: tuple[str, ...] = ("glow-lab", "kopi-nusantara", "trail-and-tide"),
+                **overrides) -> RadarConfig:
+    currencies = {"glow-lab": "USD", "kopi-nusantara": "IDR", "trail-and-tide": "EUR"}
+    sources = [
+        ProductSource(name=shop, kind="shopify", base_url=f"{server_url}/shops/{shop}", currency=currencies[shop],
+                      rate_limit_per_second=50, max_pages=20, **overrides)
+        for shop in shops
+    ]
+    return RadarConfig(product_sources=sources)
+
+
+def build_test_definitions(config: RadarConfig, database_url: str, store):
+    """The real Definitions with resources pointed at the test database and lake."""
+    from dagster_dbt import DbtCliResource
+
+    from orchestration.assets.dbt import dbt_project
+    from orchestration.definitions import build_definitions
+    from orchestration.resources import dbt_executable
+    from orchestration.resources.warehouse import WarehouseResource
+
+    return build_definitions(
+        config,
+        resources={
+            "object_store": store,
+            "warehouse": WarehouseResource(database_url=database_url),
+            "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable()),
+        },
+    )
+
+
+def range_tags(first: str, last: str) -> dict[str, str]:
+    return {"dagster/asset_partition_range_start": first, "dagster/asset_partition_range_end": last}

@@ -1,0 +1,42 @@
+"""The code location as Dagster loads it."""
+
+import dagster as dg
+
+from orchestration.definitions import defs
+
+
+def test_definitions_load_and_every_asset_is_described_and_grouped():
+    dg.Definitions.validate_loadable(defs)
+    graph = defs.resolve_asset_graph()
+    keys = graph.get_all_asset_keys()
+    assert {"staged_products", "raw_products/glow_lab", "marts/fct_price_history", "marts/dim_products",
+            "marts/mart_market_kpis", "analytics/stg_landing__product_observations"} <= {k.to_user_string() for k in keys}
+    for key in keys:
+        node = graph.get(key)
+        assert node.description, f"{key.to_user_string()} has no description"
+        assert node.group_name and node.group_name != "default", f"{key.to_user_string()} has no group"
+        assert node.partitions_def is not None, f"{key.to_user_string()} is not partitioned"
+
+
+def test_lineage_snapshots_feed_staging_feed_dbt():
+    graph = defs.resolve_asset_graph()
+    staged = graph.get(dg.AssetKey("staged_products"))
+    assert {k.to_user_string() for k in staged.parent_keys} == {
+        "raw_products/glow_lab", "raw_products/kopi_nusantara", "raw_products/trail_and_tide"}
+    staging_model = graph.get(dg.AssetKey(["analytics", "stg_landing__product_observations"]))
+    assert staging_model.parent_keys == {dg.AssetKey("staged_products")}
+
+
+def test_staged_products_is_gated_by_a_blocking_gx_check():
+    specs = [spec for checks in defs.asset_checks for spec in checks.check_specs if spec.name == "gx_staged_products"]
+    (spec,) = specs
+    assert spec.asset_key == dg.AssetKey("staged_products")
+    assert spec.blocking
+    assert "expectations/staged_products.json" in spec.description
+
+
+def test_jobs_and_schedule():
+    assert defs.resolve_job_def("hourly_products_job").partitions_def is not None
+    assert defs.resolve_job_def("restage_products_job")
+    schedule = defs.resolve_schedule_def("hourly_products_schedule")
+    assert schedule.cron_schedule == "5 * * * *"

@@ -1,0 +1,75 @@
+from pathlib import Path
+
+import pytest
+
+from orchestration.config import DEMO_CONFIG_PATH, ConfigError, load_config
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "radar.yaml"
+    path.write_text(text)
+    return path
+
+
+def test_example_and_demo_configs_are_valid():
+    example = load_config(PROJECT_ROOT / "radar.example.yaml")
+    assert [s.name for s in example.product_sources] == ["example-shop", "example-shop-serums"]
+    assert example.product_sources[1].collection == "serums"
+    demo = load_config(DEMO_CONFIG_PATH)
+    assert {s.currency for s in demo.product_sources} == {"USD", "IDR", "EUR"}
+
+
+def test_defaults_and_normalization(tmp_path):
+    config = load_config(write(tmp_path, """
+product_sources:
+  - {name: shop-a, kind: shopify, base_url: "https://a.example.com/", currency: usd}
+"""))
+    source = config.product_sources[0]
+    assert source.base_url == "https://a.example.com"
+    assert source.currency == "USD"
+    assert source.rate_limit_per_second == 1.0
+    assert source.max_pages == 100
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("product_sources:\n  - {name: a, kind: shopify, base_url: 'https://a.com'}\n",
+         "product_sources[0].currency: required key is missing"),
+        ("product_sources:\n  - {name: a, kind: woo, base_url: 'https://a.com', currency: USD}\n",
+         "product_sources[0].kind: Input should be 'shopify' (got 'woo')"),
+        ("product_sources:\n  - {name: a, kind: shopify, base_url: 'https://a.com', currency: ZZZ}\n",
+         "product_sources[0].currency: an ISO 4217 currency code"),
+        ("product_sources:\n  - {name: a, kind: shopify, base_url: 'shop.com', currency: USD}\n",
+         "product_sources[0].base_url: an http(s) URL"),
+        ("product_sources:\n  - {name: a, kind: shopify, base_url: 'https://a.com', currency: USD, max_pages: 0}\n",
+         "product_sources[0].max_pages: Input should be greater than or equal to 1"),
+        ("product_sources:\n  - {name: a, kind: shopify, base_url: 'https://a.com', currency: USD, rate: 2}\n",
+         "product_sources[0].rate: unknown key"),
+        ("product_sources:\n  - {name: a, kind: shopify, base_url: 'https://a.com', currency: USD}\n"
+         "  - {name: a, kind: shopify, base_url: 'https://b.com', currency: USD}\n",
+         "product source names must be unique; repeated: a"),
+        ("- just\n- a list\n", "expected a mapping at the top level, got list"),
+        ("product_sources: [\n", "not valid YAML"),
+    ],
+)
+def test_invalid_config_names_file_key_and_expectation(tmp_path, body, expected):
+    path = write(tmp_path, body)
+    with pytest.raises(ConfigError) as raised:
+        load_config(path)
+    message = str(raised.value)
+    assert message.startswith(str(path))
+    assert expected in message
+
+
+def test_missing_file_explains_how_to_fix(tmp_path):
+    with pytest.raises(ConfigError, match="RADAR_CONFIG"):
+        load_config(tmp_path / "nope.yaml")
+
+
+def test_config_path_comes_from_environment(tmp_path, monkeypatch):
+    path = write(tmp_path, "product_sources: []\n")
+    monkeypatch.setenv("RADAR_CONFIG", str(path))
+    assert load_config().product_sources == []

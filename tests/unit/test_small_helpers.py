@@ -1,0 +1,47 @@
+from datetime import UTC, datetime, timedelta
+
+import dagster as dg
+
+from orchestration.assets.dbt import dbt_build_args, partition_window_vars
+from orchestration.cli import contiguous_ranges, dagster_storage_url
+from orchestration.partitions import hourly_partitions, hours_in_window
+from orchestration.sources.http import parse_retry_after
+
+H = datetime(2026, 11, 20, 0, tzinfo=UTC)
+
+
+def test_hours_in_window_and_dbt_vars():
+    window = dg.TimeWindow(H, H + timedelta(hours=3))
+    assert list(hours_in_window(window)) == [H, H + timedelta(hours=1), H + timedelta(hours=2)]
+    assert partition_window_vars(window) == {"window_start": "2026-11-20T00:00:00+00:00",
+                                             "window_end": "2026-11-20T03:00:00+00:00"}
+    assert dbt_build_args(window)[:2] == ["build", "--vars"]
+
+
+def test_hourly_partitions_include_the_current_hour():
+    partitions = hourly_partitions(datetime(2026, 1, 1))
+    now = datetime.now(UTC)
+    last = partitions.get_last_partition_key()
+    assert last == now.strftime("%Y-%m-%d-%H:00")
+
+
+def test_contiguous_ranges():
+    hours = [H, H + timedelta(hours=1), H + timedelta(hours=3), H + timedelta(hours=5), H + timedelta(hours=6)]
+    assert list(contiguous_ranges(hours)) == [
+        (H, H + timedelta(hours=1)), (H + timedelta(hours=3), H + timedelta(hours=3)),
+        (H + timedelta(hours=5), H + timedelta(hours=6))]
+    assert list(contiguous_ranges([])) == []
+
+
+def test_retry_after_forms():
+    now = datetime(2026, 11, 20, 12, 0, 0, tzinfo=UTC)
+    assert parse_retry_after("3") == 3.0
+    assert parse_retry_after("Fri, 20 Nov 2026 12:00:10 GMT", now=now) == 10.0
+    assert parse_retry_after("Fri, 20 Nov 2026 11:00:00 GMT", now=now) == 0.0
+    assert parse_retry_after(None) is None and parse_retry_after("soon") is None
+
+
+def test_dagster_storage_url_uses_psycopg2():
+    assert dagster_storage_url("postgresql://u:p@h/db") == "postgresql+psycopg2://u:p@h/db"
+    assert dagster_storage_url("postgres://u@/db?host=/tmp") == "postgresql+psycopg2://u@/db?host=/tmp"
+    assert dagster_storage_url("postgresql+psycopg2://x/db") == "postgresql+psycopg2://x/db"
