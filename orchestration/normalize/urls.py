@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 # Query parameters that identify a click or a campaign, never the product.
 TRACKING_PARAMETERS = frozenset(
@@ -14,6 +14,12 @@ TRACKING_PARAMETERS = frozenset(
     }
 )
 TRACKING_PREFIXES = ("utm_",)
+# RFC 3986 path characters left as they are; everything else (spaces, non-ASCII) is percent-encoded.
+PATH_SAFE = "/%:@!$&'()*+,;=-._~"
+
+
+def quote_path(path: str) -> str:
+    return quote(path, safe=PATH_SAFE)
 
 
 def is_tracking_parameter(name: str) -> bool:
@@ -25,7 +31,8 @@ def normalize_url(url: str) -> str:
     """Canonical form of a product URL.
 
     Lowercases scheme and host, drops default ports, fragments and tracking parameters, and
-    sorts the remaining query parameters so two links to the same page compare equal.
+    sorts the remaining query parameters so two links to the same page compare equal. Unsafe
+    path characters are percent-encoded (already-encoded sequences are kept).
     """
     parts = urlsplit(url.strip())
     scheme = parts.scheme.lower()
@@ -38,7 +45,7 @@ def normalize_url(url: str) -> str:
         for name, value in parse_qsl(parts.query, keep_blank_values=True)
         if not is_tracking_parameter(name)
     )
-    path = parts.path or "/"
+    path = quote_path(parts.path or "/")
     return urlunsplit((scheme, host, path, urlencode(query), ""))
 
 

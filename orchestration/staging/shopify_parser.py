@@ -12,7 +12,9 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from orchestration.normalize import normalize_url, parse_api_decimal, product_key
+import orjson
+
+from orchestration.normalize import normalize_url, parse_api_decimal, product_key, quote_path
 from orchestration.staging.rows import ProductObservation, QuarantinedRecord
 
 
@@ -22,8 +24,8 @@ class PageFormatError(ValueError):
 
 def parse_products_page(body: bytes) -> list[Any]:
     try:
-        payload = json.loads(body)
-    except ValueError as error:
+        payload = orjson.loads(body)
+    except orjson.JSONDecodeError as error:
         raise PageFormatError(f"page is not valid JSON: {error}") from None
     if not isinstance(payload, dict) or not isinstance(payload.get("products"), list):
         raise PageFormatError("page has no 'products' array")
@@ -47,6 +49,16 @@ def _identifier(value: Any) -> str | None:
     return None
 
 
+def variant_url_prefix(base_url: str) -> str:
+    """Normalized ``{base_url}/products/`` computed once per source, not once per variant."""
+    return normalize_url(f"{base_url}/products/x").removesuffix("x")
+
+
+def variant_url(prefix: str, handle: str, variant_id: str | None) -> str:
+    """The normalized variant URL; equals normalize_url() of the full URL (see the unit tests)."""
+    return f"{prefix}{quote_path(handle)}?variant={variant_id or ''}"
+
+
 def observations_from_products(
     products: Iterable[Any],
     *,
@@ -65,6 +77,7 @@ def observations_from_products(
     """
     observations: list[ProductObservation] = []
     quarantined: list[QuarantinedRecord] = []
+    url_prefix = variant_url_prefix(base_url)
 
     def quarantine(locator: str, record: Any, reason: str) -> None:
         quarantined.append(
@@ -116,31 +129,27 @@ def observations_from_products(
                 compare_at = None  # "0.00" is how some themes say "no compare-at price"
             available = variant.get("available")
             variant_id = _identifier(variant.get("id"))
-            identity = f"shopify:{product_id}:{variant_id}" if product_id and variant_id else None
-            url = None
-            if handle:
-                url = normalize_url(f"{base_url}/products/{handle}?variant={variant_id or ''}")
             variant_title = _text(variant.get("title"))
             observations.append(
-                ProductObservation(
-                    partition_hour=partition_hour,
-                    source_name=source_name,
-                    source_kind="shopify",
-                    snapshot_key=snapshot_key,
-                    observed_at=observed_at,
-                    product_key=product_key(source_name, identity) if identity else None,
-                    source_product_id=product_id,
-                    source_variant_id=variant_id,
-                    title=title,
-                    variant_title=None if variant_title == "Default Title" else variant_title,
-                    brand=brand,
-                    category=category,
-                    sku=_text(variant.get("sku")),
-                    product_url=url,
-                    price=price,
-                    compare_at_price=compare_at,
-                    currency_code=currency,
-                    is_available=available if isinstance(available, bool) else None,
+                ProductObservation(  # positional: this loop runs once per variant
+                    partition_hour,
+                    source_name,
+                    "shopify",
+                    snapshot_key,
+                    observed_at,
+                    product_key(source_name, f"shopify:{product_id}:{variant_id}") if product_id and variant_id else None,
+                    product_id,
+                    variant_id,
+                    title,
+                    None if variant_title == "Default Title" else variant_title,
+                    brand,
+                    category,
+                    _text(variant.get("sku")),
+                    variant_url(url_prefix, handle, variant_id) if handle else None,
+                    price,
+                    compare_at,
+                    currency,
+                    available if isinstance(available, bool) else None,
                 )
             )
     return observations, quarantined

@@ -17,6 +17,9 @@ from orchestration.normalize import normalize_url, parse_api_decimal, product_ke
          "http://shop.example.com:8080/p"),
         ("https://shop.example.com", "https://shop.example.com/"),
         ("https://shop.example.com/p?UTM_Campaign=x&q=serum", "https://shop.example.com/p?q=serum"),
+        ("https://shop.example.com/products/a b", "https://shop.example.com/products/a%20b"),
+        ("https://shop.example.com/products/caf%C3%A9", "https://shop.example.com/products/caf%C3%A9"),
+        ("https://shop.example.com/products/café", "https://shop.example.com/products/caf%C3%A9"),
     ],
 )
 def test_normalize_url(url, expected):

@@ -82,3 +82,14 @@ def test_missing_ids_and_negative_prices_are_kept_for_the_quality_gate():
 def test_unreadable_page_raises(body):
     with pytest.raises(PageFormatError):
         parse_products_page(body)
+
+
+@pytest.mark.parametrize("base_url", ["https://Aurora.Example.com", "http://127.0.0.1:8765/shops/glow-lab",
+                                      "https://shop.example.com:443/en"])
+@pytest.mark.parametrize("handle", ["aurora-vitamin-c-serum", "caf\u00e9-cr\u00e8me", "a b&c"])
+def test_variant_url_shortcut_equals_full_normalization(base_url, handle):
+    from orchestration.normalize import normalize_url
+    from orchestration.staging.shopify_parser import variant_url, variant_url_prefix
+
+    expected = normalize_url(f"{base_url}/products/{handle}?variant=123")
+    assert variant_url(variant_url_prefix(base_url), handle, "123") == expected
