@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from functools import lru_cache
 
 _PLAIN_DECIMAL = re.compile(r"^-?\d{1,15}(\.\d{1,6})?$")
 
@@ -21,7 +22,13 @@ def parse_api_decimal(value: object) -> Decimal | None:
     if isinstance(value, float):
         return Decimal(repr(value))
     if isinstance(value, str):
-        text = value.strip()
-        if _PLAIN_DECIMAL.match(text):
-            return Decimal(text)
+        return _parse_decimal_text(value)
     return None
+
+
+@lru_cache(maxsize=65_536)
+def _parse_decimal_text(value: str) -> Decimal | None:
+    # Catalogues repeat the same price strings thousands of times; Decimal is immutable, so
+    # sharing one parsed value is safe and saves most of the per-variant cost.
+    text = value.strip()
+    return Decimal(text) if _PLAIN_DECIMAL.match(text) else None

@@ -40,10 +40,10 @@ def _text(value: Any) -> str | None:
 
 
 def _identifier(value: Any) -> str | None:
+    if type(value) is int:  # the common case first; bool is a subclass of int and is rejected below
+        return str(value)
     if isinstance(value, bool):
         return None
-    if isinstance(value, int):
-        return str(value)
     if isinstance(value, str) and value.strip().isdigit():
         return value.strip()
     return None
@@ -54,9 +54,14 @@ def variant_url_prefix(base_url: str) -> str:
     return normalize_url(f"{base_url}/products/x").removesuffix("x")
 
 
+def product_url_prefix(source_prefix: str, handle: str) -> str:
+    """``{source}/products/{handle}?variant=``: once per product, shared by its variants."""
+    return f"{source_prefix}{quote_path(handle)}?variant="
+
+
 def variant_url(prefix: str, handle: str, variant_id: str | None) -> str:
     """The normalized variant URL; equals normalize_url() of the full URL (see the unit tests)."""
-    return f"{prefix}{quote_path(handle)}?variant={variant_id or ''}"
+    return f"{product_url_prefix(prefix, handle)}{variant_id or ''}"
 
 
 def observations_from_products(
@@ -107,6 +112,7 @@ def observations_from_products(
             quarantine(locator, product, "product has no 'variants' array")
             continue
         handle = _text(product.get("handle"))
+        url_stem = product_url_prefix(url_prefix, handle) if handle else None
         title = _text(product.get("title"))
         brand = _text(product.get("vendor"))
         category = _text(product.get("product_type"))
@@ -145,7 +151,7 @@ def observations_from_products(
                     brand,
                     category,
                     _text(variant.get("sku")),
-                    variant_url(url_prefix, handle, variant_id) if handle else None,
+                    f"{url_stem}{variant_id or ''}" if url_stem else None,
                     price,
                     compare_at,
                     currency,
