@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import signal
 import subprocess
@@ -229,10 +230,8 @@ def command_market(args: argparse.Namespace) -> int:
 
     server = DemoMarketServer(DemoMarket(seed=args.seed), port=args.port)
     _say(f"demo market (generated data, not real shops) on {server.url}; Ctrl-C to stop")
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         server.serve_forever()
-    except KeyboardInterrupt:
-        pass
     return 0
 
 

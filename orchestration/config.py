@@ -21,7 +21,7 @@ DEMO_CONFIG_PATH = Path(__file__).resolve().parent / "demo" / "radar.demo.yaml"
 
 # ISO 4217 codes we have seen in the wild for the markets we watch; extend as sources are added.
 KNOWN_CURRENCIES = frozenset(
-    "USD EUR GBP IDR JPY SGD MYR THB PHP VND AUD CAD NZD CHF SEK NOK DKK PLN CZK HUF KRW CNY HKD TWD INR BRL MXN".split()
+    ["USD", "EUR", "GBP", "IDR", "JPY", "SGD", "MYR", "THB", "PHP", "VND", "AUD", "CAD", "NZD", "CHF", "SEK", "NOK", "DKK", "PLN", "CZK", "HUF", "KRW", "CNY", "HKD", "TWD", "INR", "BRL", "MXN"]
 )
 _SOURCE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 

@@ -47,11 +47,9 @@ def build_product_snapshot_asset(source: ProductSource, partitions_def: dg.Parti
         writer = SnapshotWriter(object_store, "products", source.name, CONNECTOR_NAME, CONNECTOR_VERSION,
                                 partition_hour, run_id=context.run.run_id)
         with PoliteHttpClient(source.rate_limit_per_second) as client:
-            pages = 0
             reached_end = False
-            for response, products in fetch_catalog_pages(client, source):
+            for pages, (response, products) in enumerate(fetch_catalog_pages(client, source), start=1):
                 writer.add(response, products)
-                pages += 1
                 reached_end = products == 0
                 context.log.info(f"{source.name}: page {pages} -> {products} products ({len(response.body):,} bytes)")
             manifest = writer.finish(truncated=not reached_end, retries=client.stats.retries,

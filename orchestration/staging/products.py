@@ -20,7 +20,11 @@ from orchestration.staging.rows import (
     ProductObservation,
     QuarantinedRecord,
 )
-from orchestration.staging.shopify_parser import PageFormatError, observations_from_products, parse_products_page
+from orchestration.staging.shopify_parser import (
+    PageFormatError,
+    observations_from_products,
+    parse_products_page,
+)
 
 PRODUCTS_DOMAIN = "products"
 

@@ -3,7 +3,11 @@ from decimal import Decimal
 
 import pytest
 
-from orchestration.staging.shopify_parser import PageFormatError, observations_from_products, parse_products_page
+from orchestration.staging.shopify_parser import (
+    PageFormatError,
+    observations_from_products,
+    parse_products_page,
+)
 from tests.conftest import FIXTURES
 
 HOUR = datetime(2026, 11, 20, 13, tzinfo=UTC)
