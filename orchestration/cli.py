@@ -164,12 +164,14 @@ def serve_ui(port: int) -> int:
     try:
         return process.wait()
     except KeyboardInterrupt:
+        # Ctrl-C is how a user stops the demo: shut dagster dev down and exit cleanly.
         process.send_signal(signal.SIGINT)
         try:
-            return process.wait(timeout=30)
+            process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             process.terminate()
-            return process.wait()
+            process.wait()
+        return 0
 
 
 def command_demo(args: argparse.Namespace) -> int:

@@ -3,6 +3,7 @@
 
 import json
 import os
+from pathlib import Path
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
@@ -17,6 +18,7 @@ from dagster_dbt import (
 )
 
 from orchestration.config import PROJECT_ROOT
+from orchestration.resources import dbt_executable
 from orchestration.resources.warehouse import WarehouseResource, dbt_connection_environment
 
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
@@ -32,7 +34,9 @@ def ensure_dbt_manifest() -> None:
     """
     if os.environ.get("DAGSTER_IS_DEV_CLI") or not dbt_project.manifest_path.exists():
         settings = dbt_connection_environment(os.environ["RADAR_DATABASE_URL"]) if os.environ.get("RADAR_DATABASE_URL") else {}
-        with environment(settings):
+        # The preparer runs plain `dbt`: make it this environment's dbt even when the venv is not activated.
+        path = f"{Path(dbt_executable()).parent}{os.pathsep}{os.environ.get('PATH', '')}"
+        with environment({**settings, "PATH": path}):
             dbt_project.preparer.prepare(dbt_project)
 
 

@@ -40,3 +40,22 @@ def test_jobs_and_schedule():
     assert defs.resolve_job_def("restage_products_job")
     schedule = defs.resolve_schedule_def("hourly_products_schedule")
     assert schedule.cron_schedule == "5 * * * *"
+
+
+def test_code_location_loads_like_dagster_dev_without_an_activated_venv(tmp_path):
+    """`dagster dev` re-parses dbt in the code server; plain `dbt` must not need to be on PATH."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from orchestration.config import DEMO_CONFIG_PATH, PROJECT_ROOT
+
+    venv_bin = str(Path(sys.executable).parent)
+    path = os.pathsep.join(p for p in os.environ.get("PATH", "").split(os.pathsep) if p != venv_bin)
+    env = {**os.environ, "PATH": path, "DAGSTER_IS_DEV_CLI": "1", "DAGSTER_HOME": str(tmp_path),
+           "RADAR_CONFIG": str(DEMO_CONFIG_PATH)}
+    completed = subprocess.run(
+        [str(Path(venv_bin) / "dagster"), "definitions", "validate", "-w", str(PROJECT_ROOT / "workspace.yaml")],
+        cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert completed.returncode == 0, (completed.stdout + completed.stderr)[-3000:]
