@@ -7,7 +7,8 @@ import dagster as dg
 from orchestration.assets.dbt import build_dbt_assets
 from orchestration.assets.ingest import SNAPSHOT_KEY_PREFIX, build_product_snapshot_asset
 from orchestration.assets.staging import build_staged_products
-from orchestration.automation.schedules import build_hourly_products_schedule
+from orchestration.automation.schedules import build_hourly_snapshot_schedule
+from orchestration.automation.sensors import build_stage_products_sensor
 from orchestration.config import RadarConfig, load_config
 from orchestration.partitions import hourly_partitions
 from orchestration.resources import resources_from_environment
@@ -16,14 +17,21 @@ from orchestration.resources import resources_from_environment
 def build_definitions(config: RadarConfig, resources: dict | None = None) -> dg.Definitions:
     hourly = hourly_partitions(config.partitions_start)
     snapshots = [build_product_snapshot_asset(source, hourly) for source in config.product_sources]
-    staged_products, staged_products_gate = build_staged_products(config, hourly, [asset.key for asset in snapshots])
+    snapshot_keys = [asset.key for asset in snapshots]
+    staged_products, staged_products_gate = build_staged_products(config, hourly, snapshot_keys)
     dbt_models = build_dbt_assets(hourly)
 
+    snapshots_job = dg.define_asset_job(
+        "product_snapshots_job",
+        selection=dg.AssetSelection.groups("ingest"),
+        partitions_def=hourly,
+        description="Scrape product sources for the current hour (the schedule runs one source per run).",
+    )
     products_job = dg.define_asset_job(
         "hourly_products_job",
         selection=dg.AssetSelection.groups("ingest", "staging", "dbt_staging", "dbt_intermediate", "marts"),
         partitions_def=hourly,
-        description="Scrape every product source, stage the hour, gate it with Great Expectations, build dbt.",
+        description="Scrape every source, stage the hour, gate it with Great Expectations, build dbt: all in one run (manual use).",
     )
     restage_job = dg.define_asset_job(
         "restage_products_job",
@@ -34,8 +42,9 @@ def build_definitions(config: RadarConfig, resources: dict | None = None) -> dg.
     return dg.Definitions(
         assets=[*snapshots, staged_products, dbt_models],
         asset_checks=[staged_products_gate],
-        jobs=[products_job, restage_job],
-        schedules=[build_hourly_products_schedule(products_job, hourly)],
+        jobs=[snapshots_job, products_job, restage_job],
+        schedules=[build_hourly_snapshot_schedule(snapshots_job, hourly, snapshot_keys)],
+        sensors=[build_stage_products_sensor(restage_job, hourly, snapshot_keys)],
         resources=resources if resources is not None else resources_from_environment(),
     )
 

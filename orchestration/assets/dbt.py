@@ -3,9 +3,9 @@
 
 import json
 import os
-from pathlib import Path
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import dagster as dg

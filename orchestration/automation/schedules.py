@@ -1,24 +1,27 @@
-"""Schedules: keep the hourly product pipeline fresh."""
+"""Schedules: scrape every product source once an hour, each in its own run."""
 
-
+from collections.abc import Iterator, Sequence
 from datetime import UTC
 
 import dagster as dg
 
 
-def build_hourly_products_schedule(job,
-                                   partitions_def: dg.TimeWindowPartitionsDefinition) -> dg.ScheduleDefinition:
+def build_hourly_snapshot_schedule(job, partitions_def: dg.TimeWindowPartitionsDefinition,
+                                   snapshot_keys: Sequence[dg.AssetKey]) -> dg.ScheduleDefinition:
     @dg.schedule(
         job=job,
         cron_schedule="5 * * * *",
         execution_timezone="UTC",
         default_status=dg.DefaultScheduleStatus.STOPPED,
-        description="Scrape every product source at :05 and build that hour's staging, checks and dbt models.",
+        description="At :05, scrape every product source for the current hour, one run per source so "
+                    "one shop's failure or retries never hold up another. stage_products_sensor stages the hour.",
     )
-    def hourly_products_schedule(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
-        # The partition is the hour the schedule fires in: the scrape shows the market now.
+    def hourly_snapshot_schedule(context: dg.ScheduleEvaluationContext) -> Iterator[dg.RunRequest]:
+        # The partition is the hour the schedule fires in: a scrape shows the market now.
         tick = context.scheduled_execution_time.astimezone(UTC)
         partition_key = partitions_def.get_partition_key_for_timestamp(tick.timestamp())
-        return dg.RunRequest(run_key=partition_key, partition_key=partition_key)
+        for key in snapshot_keys:
+            yield dg.RunRequest(run_key=f"{key.to_user_string()}:{partition_key}", partition_key=partition_key,
+                                asset_selection=[key], tags={"radar/source_asset": key.to_user_string()})
 
-    return hourly_products_schedule
+    return hourly_snapshot_schedule

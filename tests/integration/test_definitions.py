@@ -38,8 +38,9 @@ def test_staged_products_is_gated_by_a_blocking_gx_check():
 def test_jobs_and_schedule():
     assert defs.resolve_job_def("hourly_products_job").partitions_def is not None
     assert defs.resolve_job_def("restage_products_job")
-    schedule = defs.resolve_schedule_def("hourly_products_schedule")
+    schedule = defs.resolve_schedule_def("hourly_snapshot_schedule")
     assert schedule.cron_schedule == "5 * * * *"
+    assert defs.resolve_sensor_def("stage_products_sensor").job_name == "restage_products_job"
 
 
 def test_code_location_loads_like_dagster_dev_without_an_activated_venv(tmp_path):

@@ -1,10 +1,9 @@
 """Live scrapes of the current hour through the hourly job: faults, quarantine, the blocking gate."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import dagster as dg
 import psycopg
-import pytest
 
 from tests.conftest import build_test_definitions, demo_config
 
@@ -67,7 +66,7 @@ def test_rate_limited_scrape_retries_and_records_it(market_server, database_url,
     assert result.success
     (snapshot,) = result.asset_materializations_for_node("raw_products__glow_lab")
     assert snapshot.metadata["retries"].value == 2
-    assert snapshot.metadata["pages"].value == 3
+    assert snapshot.metadata["pages"].value == 2  # 180 products, then the empty page
     assert snapshot.metadata["records"].value == 180
 
 
@@ -81,12 +80,43 @@ def test_html_answer_fails_the_source_and_stages_nothing(market_server, database
     assert result.asset_materializations_for_node("staged_products") == []
 
 
-@pytest.mark.parametrize("shops", [("glow-lab", "kopi-nusantara")])
-def test_a_failing_source_does_not_block_another_sources_snapshot(market_server, database_url, lake, shops):
-    defs = build_test_definitions(demo_config(market_server.url, shops=shops), database_url, lake)
-    job = defs.resolve_job_def("hourly_products_job")
-    market_server.faults.server_errors = 1000
-    result = job.execute_in_process(instance=dg.DagsterInstance.ephemeral(), partition_key=current_partition(),
-                                    raise_on_error=False, op_selection=None)
-    assert not result.success
-    assert result.asset_materializations_for_node("raw_products__glow_lab") == []
+def test_a_failing_source_does_not_block_another(market_server, database_url, lake):
+    """The schedule runs one snapshot per source; the sensor stages whatever landed by :50."""
+    from orchestration.automation.sensors import hour_ready_to_stage
+    from orchestration.config import ProductSource
+
+    config = demo_config(market_server.url, shops=("glow-lab",))
+    broken = ProductSource(name="gone-shop", kind="shopify", base_url=f"{market_server.url}/shops/gone-shop",
+                           currency="USD", rate_limit_per_second=50)
+    config = config.model_copy(update={"product_sources": [*config.product_sources, broken]})
+    defs = build_test_definitions(config, database_url, lake)
+    instance = dg.DagsterInstance.ephemeral()
+    partition = current_partition()
+    hour_start = datetime.strptime(partition, "%Y-%m-%d-%H:%M").replace(tzinfo=UTC)
+
+    schedule = defs.resolve_schedule_def("hourly_snapshot_schedule")
+    requests = schedule.evaluate_tick(dg.build_schedule_context(
+        instance=instance, scheduled_execution_time=hour_start, repository_def=defs.get_repository_def())).run_requests
+    assert [(r.partition_key, [k.to_user_string() for k in r.asset_selection]) for r in requests] == [
+        (partition, ["raw_products/glow_lab"]), (partition, ["raw_products/gone_shop"])]
+
+    snapshots = defs.resolve_job_def("product_snapshots_job")
+    outcomes = {
+        tuple(request.asset_selection)[0].to_user_string(): snapshots.execute_in_process(
+            instance=instance, partition_key=partition, asset_selection=request.asset_selection,
+            raise_on_error=False).success
+        for request in requests
+    }
+    assert outcomes == {"raw_products/glow_lab": True, "raw_products/gone_shop": False}
+
+    keys = [dg.AssetKey(["raw_products", "glow_lab"]), dg.AssetKey(["raw_products", "gone_shop"])]
+    assert hour_ready_to_stage(instance, keys, partition, hour_start, hour_start + timedelta(minutes=20)) == (
+        False, f"1/2 sources landed for {partition}")
+    ready, reason = hour_ready_to_stage(instance, keys, partition, hour_start, hour_start + timedelta(minutes=50))
+    assert ready and reason == "1/2 sources landed by :50; missing raw_products/gone_shop"
+
+    result = defs.resolve_job_def("restage_products_job").execute_in_process(
+        instance=instance, partition_key=partition, raise_on_error=False)
+    assert result.success
+    (staged,) = result.asset_materializations_for_node("staged_products")
+    assert staged.metadata["rows_by_source"].value == {"glow-lab": 392}
