@@ -128,15 +128,26 @@ def run_baseline(store, warehouse) -> int:
     return count
 
 
-def timed(label: str, function, repeat: int) -> float:
-    """Best-of-N wall time (the least disturbed run), after printing each."""
-    times = []
-    for attempt in range(repeat):
-        started = time.perf_counter()
-        rows = function()
-        times.append(time.perf_counter() - started)
-        print(f"  {label:<10} run {attempt + 1}: {rows:,} rows in {times[-1]:.2f}s", flush=True)
-    return min(times)
+def empty_tables(warehouse) -> None:
+    """Every timed run starts from empty tables: dead tuples left by a previous run would slow
+    whichever path runs later and bias the ratio by run order."""
+    with warehouse.connect() as connection:
+        connection.execute("truncate landing.product_observations, bench.baseline_observations")
+
+
+def timed_interleaved(paths: dict, repeat: dict[str, int], warehouse) -> dict[str, float]:
+    """Best-of-N wall time per path (the least disturbed run); paths alternate run by run."""
+    times: dict[str, list[float]] = {name: [] for name in paths}
+    for attempt in range(max(repeat.values())):
+        for name, function in paths.items():
+            if attempt >= repeat[name]:
+                continue
+            empty_tables(warehouse)
+            started = time.perf_counter()
+            rows = function()
+            times[name].append(time.perf_counter() - started)
+            print(f"  {name:<10} run {attempt + 1}: {rows:,} rows in {times[name][-1]:.2f}s", flush=True)
+    return {name: min(values) for name, values in times.items()}
 
 
 def main() -> int:
@@ -165,17 +176,20 @@ def main() -> int:
             print(f"staging throughput: {len(rows):,} variant observations, {os.cpu_count()} cores, PostgreSQL at "
                   f"{'embedded' if embedded else 'RADAR_DATABASE_URL'}", flush=True)
 
-            staging = timed("staging", lambda: run_staging(store, warehouse), args.repeat)
-            raw_copy = timed("raw COPY", lambda: run_raw_copy(rows, warehouse), args.repeat)
-            baseline = timed("baseline", lambda: run_baseline(store, warehouse), args.baseline_repeat)
+            best = timed_interleaved(
+                {"staging": lambda: run_staging(store, warehouse),
+                 "raw COPY": lambda: run_raw_copy(rows, warehouse),
+                 "baseline": lambda: run_baseline(store, warehouse)},
+                {"staging": args.repeat, "raw COPY": args.repeat, "baseline": args.baseline_repeat},
+                warehouse,
+            )
         finally:
             if embedded:
                 from orchestration.resources.embedded_postgres import stop_embedded_postgres
 
                 stop_embedded_postgres(embedded)
 
-    rate = {name: len(rows) / seconds for name, seconds in
-            (("staging", staging), ("raw COPY", raw_copy), ("baseline", baseline))}
+    rate = {name: len(rows) / seconds for name, seconds in best.items()}
     print()
     print("| path | rows/s | ratio |")
     print("|---|---:|---:|")

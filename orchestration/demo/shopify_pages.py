@@ -7,7 +7,7 @@ snapshot written for a past hour holds exactly the bytes a scrape at that hour w
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 
 from orchestration.demo.catalog import DemoProduct, DemoShop, VariantState
@@ -21,7 +21,6 @@ class RecordFaults:
     missing_id: int = 0  # how many products lose their id
     unparseable_price: int = 0  # how many variants get a price that is not a number
     duplicate_across_pages: bool = False  # repeat the last product of a page on the next page
-    kinds: list[str] = field(default_factory=list)
 
     def any(self) -> bool:
         return bool(self.negative_price or self.missing_id or self.unparseable_price or self.duplicate_across_pages)

@@ -55,11 +55,11 @@ class CategoryDay:
 
 def expected_category_day(shop: DemoShop, last_hour: datetime) -> dict[str, CategoryDay]:
     """The market KPIs per category from each variant's state in the day's last scraped hour."""
-    states = shop.states_at(last_hour)
+    states = dict(zip((v.variant_id for v in shop.variants), shop.states_at(last_hour), strict=True))
     by_category: dict[str, list[tuple[Decimal, Decimal | None]]] = {}
     for product in shop.products:
         for variant in product.variants:
-            state = states[shop.variants.index(variant)]
+            state = states[variant.variant_id]
             compare_at = Decimal(state.compare_at_price) if state.compare_at_price else None
             by_category.setdefault(product.product_type, []).append((Decimal(state.price), compare_at))
     result = {}

@@ -16,11 +16,9 @@ import dagster as dg
 from dagster_aws.s3 import S3Resource
 from dagster_dbt import DbtCliResource
 
-from orchestration.config import PROJECT_ROOT
+from orchestration.environment import RadarHome
 from orchestration.resources.warehouse import WarehouseResource
 from orchestration.snapshots.store import LocalObjectStore, ObjectStore, S3ObjectStore
-
-DEFAULT_LAKE_DIR = PROJECT_ROOT / ".radar" / "lake"
 
 
 def object_store_from_environment() -> ObjectStore:
@@ -34,7 +32,7 @@ def object_store_from_environment() -> ObjectStore:
                 aws_secret_access_key=dg.EnvVar("AWS_SECRET_ACCESS_KEY"),
             ),
         )
-    return LocalObjectStore(root=os.environ.get("RADAR_LAKE_DIR") or str(DEFAULT_LAKE_DIR))
+    return LocalObjectStore(root=str(RadarHome.from_environment().lake))
 
 
 def dbt_executable() -> str:

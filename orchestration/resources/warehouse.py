@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from importlib import resources
 from typing import Any
 
@@ -12,6 +13,29 @@ import dagster as dg
 import psycopg
 from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict
+from psycopg.types.datetime import DatetimeDumper
+
+TIMESTAMP_CACHE_SIZE = 4_096
+
+
+class RepeatedTimestamptzDumper(DatetimeDumper):
+    """Formats each distinct timestamp once per COPY.
+
+    Loaded rows share a handful of timestamps (the partition hour, each page's fetch time), and
+    formatting datetimes is about half of psycopg's per-row client cost; the text sent is the same.
+    """
+
+    def __init__(self, cls: type, context: Any = None):
+        super().__init__(cls, context)
+        self._formatted: dict[Any, bytes] = {}
+
+    def dump(self, obj: Any) -> bytes:
+        formatted = self._formatted.get(obj)
+        if formatted is None:
+            if len(self._formatted) >= TIMESTAMP_CACHE_SIZE:
+                self._formatted.clear()
+            formatted = self._formatted[obj] = bytes(super().dump(obj))
+        return formatted
 
 
 @dataclass
@@ -46,6 +70,7 @@ class WarehouseResource(dg.ConfigurableResource):
         """Delete and COPY every load in one transaction: readers see old rows or new, never a mix."""
         counts: list[int] = []
         with self.connect() as connection, connection.transaction(), connection.cursor() as cursor:
+            cursor.adapters.register_dumper(datetime, RepeatedTimestamptzDumper)
             for load in loads:
                 table = sql.Identifier(*load.table.split("."))
                 cursor.execute(
