@@ -1,6 +1,24 @@
-"""Pure normalization helpers shared by every connector and parser."""
+"""Pure normalization helpers shared by every connector and parser (documented in the README)."""
 
 from orchestration.normalize.numbers import parse_api_decimal
-from orchestration.normalize.urls import is_tracking_parameter, normalize_url, product_key, quote_path
+from orchestration.normalize.prices import ParsedPrice, parse_count, parse_price, parse_rating
+from orchestration.normalize.urls import (
+    is_tracking_parameter,
+    normalize_url,
+    product_key,
+    quote_path,
+    unwrap_redirect,
+)
 
-__all__ = ["is_tracking_parameter", "normalize_url", "parse_api_decimal", "product_key", "quote_path"]
+__all__ = [
+    "ParsedPrice",
+    "is_tracking_parameter",
+    "normalize_url",
+    "parse_api_decimal",
+    "parse_count",
+    "parse_price",
+    "parse_rating",
+    "product_key",
+    "quote_path",
+    "unwrap_redirect",
+]

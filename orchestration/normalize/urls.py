@@ -27,14 +27,37 @@ def is_tracking_parameter(name: str) -> bool:
     return lowered in TRACKING_PARAMETERS or lowered.startswith(TRACKING_PREFIXES)
 
 
+# Query parameters through which ad and affiliate redirects carry the real destination.
+REDIRECT_PARAMETERS = frozenset(
+    {"r", "u", "url", "target", "dest", "destination", "redirect", "redirect_url", "redirect_uri", "link", "goto", "to"}
+)
+MAX_REDIRECT_DEPTH = 3
+
+
+def unwrap_redirect(url: str) -> str:
+    """The destination of an ad-redirect link (the real URL in a query parameter), else ``url``."""
+    for _ in range(MAX_REDIRECT_DEPTH):
+        parameters = parse_qsl(urlsplit(url.strip()).query, keep_blank_values=True)
+        destination = next(
+            (value for name, value in parameters
+             if name.lower() in REDIRECT_PARAMETERS and value.lower().startswith(("http://", "https://"))),
+            None,
+        )
+        if destination is None:
+            return url
+        url = destination
+    return url
+
+
 def normalize_url(url: str) -> str:
     """Canonical form of a product URL.
 
-    Lowercases scheme and host, drops default ports, fragments and tracking parameters, and
+    Unwraps ad-redirect links, lowercases scheme and host, drops default ports, fragments and
+    tracking parameters, and
     sorts the remaining query parameters so two links to the same page compare equal. Unsafe
     path characters are percent-encoded (already-encoded sequences are kept).
     """
-    parts = urlsplit(url.strip())
+    parts = urlsplit(unwrap_redirect(url).strip())
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower()
     port = parts.port
