@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import pandas as pd  # noqa: E402
 
-from orchestration.config import ProductSource  # noqa: E402
+from orchestration.config import ShopifySource  # noqa: E402
 from orchestration.resources.warehouse import PartitionLoad, WarehouseResource  # noqa: E402
 from orchestration.snapshots.manifest import SnapshotWriter  # noqa: E402
 from orchestration.snapshots.store import LocalObjectStore  # noqa: E402
@@ -36,7 +36,7 @@ from orchestration.staging.rows import PRODUCT_OBSERVATION_COLUMNS  # noqa: E402
 HOUR = datetime(2026, 11, 20, 12, tzinfo=UTC)
 VARIANTS_PER_PRODUCT = 4
 PRODUCTS_PER_PAGE = 250
-SOURCE = ProductSource(name="bench-shop", kind="shopify", base_url="https://bench.example.com", currency="USD")
+SOURCE = ShopifySource(name="bench-shop", kind="shopify", base_url="https://bench.example.com", currency="USD")
 
 
 def synthetic_page(page: int) -> bytes:

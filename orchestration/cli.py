@@ -243,12 +243,30 @@ def command_check_config(args: argparse.Namespace) -> int:
     except ConfigError as error:
         print(error, file=sys.stderr)
         return 2
-    print(f"ok: {len(config.product_sources)} product source(s), partitions from {config.partitions_start:%Y-%m-%d %H:%M} UTC")
+    from orchestration.sources.browser.recipes import RecipeError, load_recipe
+
+    problems = 0
+    print(f"ok: {len(config.product_sources)} product source(s), {len(config.brands)} brand(s) in the dictionary, "
+          f"partitions from {config.partitions_start:%Y-%m-%d %H:%M} UTC")
     for source in config.product_sources:
-        print(f"  - {source.name}: {source.kind} {source.base_url}"
-              f"{' collection ' + source.collection if source.collection else ''} ({source.currency}, "
-              f"{source.rate_limit_per_second}/s, max {source.max_pages} pages)")
-    return 0
+        budget = f"{source.currency}, {source.rate_limit_per_second}/s"
+        if source.kind == "shopify":
+            where = source.base_url + (f" collection {source.collection}" if source.collection else "")
+            detail = f"max {source.max_pages} pages"
+        elif source.kind == "jsonld":
+            where = source.sitemap_url or f"{len(source.urls)} URLs"
+            detail = f"max {source.max_pages} product pages" + (f", pattern {source.url_pattern}" if source.url_pattern else "")
+        else:
+            where = source.base_url
+            detail = f"recipe {source.recipe}, {len(source.watchlist)} watch(es), max {source.max_items} items/{source.max_pages} pages each"
+            try:
+                load_recipe(source.recipe)
+            except RecipeError as error:
+                problems += 1
+                detail += f"\n      ERROR {error}"
+        proxy = f", proxy from ${source.proxy_env}" if source.proxy_env else ""
+        print(f"  - {source.name}: {source.kind} {where} ({budget}, {detail}{proxy})")
+    return 2 if problems else 0
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -10,7 +10,7 @@ import os
 import re
 from datetime import datetime
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -34,16 +34,16 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class ProductSource(_Strict):
-    """One shop or marketplace to snapshot every hour."""
+class _SourceBase(_Strict):
+    """What every product source has: a name, a politeness budget and an optional proxy."""
 
     name: str = Field(description="Unique source name: lowercase letters, digits, '-' or '_'.")
-    kind: Literal["shopify"] = Field(description="Connector kind.")
-    base_url: str = Field(description="Shop root URL, e.g. https://shop.example.com")
-    collection: str | None = Field(default=None, description="Optional collection handle.")
-    currency: str = Field(description="ISO 4217 code of the shop's prices; products.json has none.")
-    rate_limit_per_second: float = Field(default=1.0, gt=0, le=50)
-    max_pages: int = Field(default=100, ge=1, le=100, description="Shopify caps page x limit at ~25k.")
+    rate_limit_per_second: float = Field(default=1.0, gt=0, le=50, description="Per-host request budget.")
+    proxy_env: str | None = Field(
+        default=None,
+        description="Name of an environment variable holding a proxy URL (http://user:pass@host:port). "
+        "Unset variable: no proxy. An unreachable proxy fails the partition at once.",
+    )
 
     @field_validator("name")
     @classmethod
@@ -52,20 +52,112 @@ class ProductSource(_Strict):
             raise ValueError("lowercase letters, digits, '-' or '_', starting with a letter or digit")
         return value
 
-    @field_validator("base_url")
-    @classmethod
-    def _base_url_is_http(cls, value: str) -> str:
-        if not re.match(r"^https?://[^\s/]+", value):
-            raise ValueError("an http(s) URL such as https://shop.example.com")
-        return value.rstrip("/")
-
-    @field_validator("currency")
+    @field_validator("currency", check_fields=False)
     @classmethod
     def _currency_is_iso(cls, value: str) -> str:
         code = value.upper()
         if code not in KNOWN_CURRENCIES:
             raise ValueError(f"an ISO 4217 currency code, one of {', '.join(sorted(KNOWN_CURRENCIES))}")
         return code
+
+    @field_validator("base_url", "sitemap_url", check_fields=False)
+    @classmethod
+    def _is_http_url(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(r"^https?://[^\s/]+", value):
+            raise ValueError("an http(s) URL such as https://shop.example.com")
+        return value.rstrip("/") if value else value
+
+    @property
+    def proxy_url(self) -> str | None:
+        """The proxy URL from ``proxy_env``, or None when not configured or the variable is unset."""
+        return (os.environ.get(self.proxy_env) or None) if self.proxy_env else None
+
+
+class ShopifySource(_SourceBase):
+    """A Shopify store read through its storefront ``products.json``."""
+
+    kind: Literal["shopify"] = Field(description="Connector kind.")
+    base_url: str = Field(description="Shop root URL, e.g. https://shop.example.com")
+    collection: str | None = Field(default=None, description="Optional collection handle.")
+    currency: str = Field(description="ISO 4217 code of the shop's prices; products.json has none.")
+    max_pages: int = Field(default=100, ge=1, le=100, description="Shopify caps page x limit at ~25k.")
+
+
+class JsonLdSource(_SourceBase):
+    """Shop product pages carrying schema.org Product JSON-LD, from a sitemap or a URL list."""
+
+    kind: Literal["jsonld"] = Field(description="Connector kind.")
+    sitemap_url: str | None = Field(default=None, description="A sitemap.xml (or sitemap index) listing product pages.")
+    urls: list[str] = Field(default_factory=list, description="Product page URLs (instead of, or besides, a sitemap).")
+    url_pattern: str | None = Field(
+        default=None, description="Regular expression a sitemap URL must match to count as a product page."
+    )
+    currency: str = Field(description="ISO 4217 code assumed when an offer states no currency.")
+    max_pages: int = Field(default=500, ge=1, le=20_000, description="Most product pages fetched per hour.")
+
+    @field_validator("urls")
+    @classmethod
+    def _urls_are_http(cls, values: list[str]) -> list[str]:
+        for value in values:
+            if not re.match(r"^https?://[^\s/]+", value):
+                raise ValueError(f"http(s) URLs only (got {value!r})")
+        return values
+
+    @field_validator("url_pattern")
+    @classmethod
+    def _pattern_compiles(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                re.compile(value)
+            except re.error as error:
+                raise ValueError(f"a valid regular expression ({error})") from None
+        return value
+
+    @model_validator(mode="after")
+    def _has_pages(self) -> JsonLdSource:
+        if not self.sitemap_url and not self.urls:
+            raise ValueError("a jsonld source needs sitemap_url or urls")
+        return self
+
+
+class Watch(_Strict):
+    """One listing to watch on a marketplace: a search keyword or a category URL."""
+
+    keyword: str | None = Field(default=None, description="Search keyword, filled into the recipe's search_url.")
+    url: str | None = Field(default=None, description="A category or listing URL (absolute, or relative to base_url).")
+    category: str | None = Field(
+        default=None, description="Category label for these listings (default: the keyword as written)."
+    )
+
+    @model_validator(mode="after")
+    def _keyword_or_url(self) -> Watch:
+        if bool(self.keyword) == bool(self.url):
+            raise ValueError("each watchlist entry needs exactly one of keyword or url")
+        return self
+
+    @property
+    def label(self) -> str:
+        return self.category or self.keyword or self.url or ""
+
+
+class BrowserSource(_SourceBase):
+    """A JS-rendered marketplace read in headless Chromium with a selector recipe."""
+
+    kind: Literal["browser"] = Field(description="Connector kind.")
+    recipe: str = Field(description="Recipe name (orchestration/sources/browser/recipes/<name>.yaml) or a YAML path.")
+    base_url: str = Field(description="Site root URL, e.g. https://www.tokopedia.com")
+    currency: str = Field(default="IDR", description="ISO 4217 code assumed for prices without a symbol.")
+    watchlist: list[Watch] = Field(min_length=1, description="Keywords or category URLs to read every hour.")
+    max_items: int = Field(default=60, ge=1, le=2_000, description="Most cards read per watchlist entry.")
+    max_pages: int = Field(default=5, ge=1, le=100, description="Most pages (or scroll rounds) per watchlist entry.")
+    pages_per_context: int = Field(
+        default=10, ge=1, le=200, description="Browser contexts are recycled after this many pages to bound memory."
+    )
+    navigation_timeout_seconds: float = Field(default=30, gt=0, le=180)
+
+
+SOURCE_KINDS = ("shopify", "jsonld", "browser")
+ProductSource = Annotated[ShopifySource | JsonLdSource | BrowserSource, Field(discriminator="kind")]
 
 
 class RadarConfig(_Strict):
@@ -75,6 +167,11 @@ class RadarConfig(_Strict):
         default=datetime(2026, 1, 1), description="First hourly partition (UTC)."
     )
     product_sources: list[ProductSource] = Field(default_factory=list)
+    brands: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="Brand dictionary for listings without a brand field: canonical name -> aliases. "
+        "Matched as whole words in titles, then in the shop name; no match stays null.",
+    )
 
     @model_validator(mode="after")
     def _source_names_unique(self) -> RadarConfig:
@@ -119,10 +216,15 @@ def load_config(path: str | Path | None = None) -> RadarConfig:
 def _describe_validation_error(path: Path, error: ValidationError) -> str:
     lines = [f"{path}: invalid config ({error.error_count()} problem(s))"]
     for problem in error.errors():
-        key = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in problem["loc"]).lstrip(".")
+        # A discriminated union puts the kind tag in the path (product_sources[0].shopify.currency).
+        loc = [part for index, part in enumerate(problem["loc"])
+               if not (part in SOURCE_KINDS and index and isinstance(problem["loc"][index - 1], int))]
+        key = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in loc).lstrip(".")
         key = key or "<top level>"
         expected = problem["msg"].removeprefix("Value error, ")
-        if problem["type"] == "extra_forbidden":
+        if problem["type"] in {"union_tag_invalid", "union_tag_not_found"}:
+            key, expected = f"{key}.kind", f"one of {', '.join(SOURCE_KINDS)}"
+        elif problem["type"] == "extra_forbidden":
             expected = "unknown key (check the spelling against radar.example.yaml)"
         elif problem["type"] == "missing":
             expected = "required key is missing"

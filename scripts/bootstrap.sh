@@ -30,4 +30,5 @@ fi
 echo "bootstrap: installing Commerce Radar into .venv (first time takes a few minutes)"
 .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+scripts/install_browser.sh
 echo "bootstrap: ready"

@@ -9,7 +9,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from orchestration.config import DEMO_CONFIG_PATH, ProductSource, RadarConfig
+from orchestration.config import DEMO_CONFIG_PATH, RadarConfig, ShopifySource
 from orchestration.demo.catalog import DemoMarket
 from orchestration.demo.server import DemoMarketServer
 from orchestration.resources.embedded_postgres import WAREHOUSE_DATABASE
@@ -64,7 +64,7 @@ def demo_config(server_url: str, shops: tuple[str, ...] = ("glow-lab", "kopi-nus
                 **overrides) -> RadarConfig:
     currencies = {"glow-lab": "USD", "kopi-nusantara": "IDR", "trail-and-tide": "EUR"}
     sources = [
-        ProductSource(name=shop, kind="shopify", base_url=f"{server_url}/shops/{shop}", currency=currencies[shop],
+        ShopifySource(name=shop, kind="shopify", base_url=f"{server_url}/shops/{shop}", currency=currencies[shop],
                       rate_limit_per_second=50, max_pages=20, **overrides)
         for shop in shops
     ]

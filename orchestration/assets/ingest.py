@@ -8,10 +8,25 @@ from datetime import UTC, datetime, timedelta
 import dagster as dg
 
 from orchestration.config import ProductSource
+from orchestration.snapshots.layout import attempt_id
 from orchestration.snapshots.manifest import SnapshotWriter
 from orchestration.snapshots.store import ObjectStore
-from orchestration.sources.http import PoliteHttpClient
-from orchestration.sources.shopify import CONNECTOR_NAME, CONNECTOR_VERSION, fetch_catalog_pages
+from orchestration.sources import jsonld, shopify
+from orchestration.sources.browser import scraper as browser
+from orchestration.sources.browser.recipes import RecipeError
+from orchestration.sources.browser.runtime import BrowserUnavailableError
+from orchestration.sources.browser.scraper import BlockedPageError
+from orchestration.sources.proxy import ProxyUnreachableError
+from orchestration.sources.shopify import SourceFormatError
+
+PERMANENT_FAILURES = (ProxyUnreachableError, BlockedPageError, SourceFormatError, BrowserUnavailableError, RecipeError)
+# kind -> the connector module: CONNECTOR_NAME, CONNECTOR_VERSION, write_snapshot(source, writer, log)
+CONNECTORS = {"shopify": shopify, "jsonld": jsonld, "browser": browser}
+DESCRIPTIONS = {
+    "shopify": "products.json pages",
+    "jsonld": "sitemap and product pages (schema.org JSON-LD)",
+    "browser": "rendered listing pages (HTML, via headless Chromium)",
+}
 
 SNAPSHOT_KEY_PREFIX = "raw_products"
 # A scrape shows the market as it is now, so it may only be filed under the current hour (plus
@@ -23,14 +38,21 @@ def snapshot_asset_key(source_name: str) -> dg.AssetKey:
     return dg.AssetKey([SNAPSHOT_KEY_PREFIX, re.sub(r"[^A-Za-z0-9_]", "_", source_name)])
 
 
+def source_address(source: ProductSource) -> str:
+    return getattr(source, "base_url", None) or getattr(source, "sitemap_url", None) or source.urls[0]
+
+
 def build_product_snapshot_asset(source: ProductSource, partitions_def: dg.PartitionsDefinition) -> dg.AssetsDefinition:
+    connector = CONNECTORS[source.kind]
+
     @dg.asset(
         key=snapshot_asset_key(source.name),
         partitions_def=partitions_def,
         group_name="ingest",
-        kinds={"s3", "python"},
-        description=f"Raw {source.kind} products.json pages of {source.name} ({source.base_url}), as fetched, plus a manifest.",
-        metadata={"source": source.name, "connector": f"{CONNECTOR_NAME} {CONNECTOR_VERSION}", "base_url": source.base_url},
+        kinds={"s3", "python", "chromium"} if source.kind == "browser" else {"s3", "python"},
+        description=f"Raw {DESCRIPTIONS[source.kind]} of {source.name} ({source_address(source)}), as fetched, plus a manifest.",
+        metadata={"source": source.name, "kind": source.kind,
+                  "connector": f"{connector.CONNECTOR_NAME} {connector.CONNECTOR_VERSION}", "address": source_address(source)},
         retry_policy=dg.RetryPolicy(max_retries=1, delay=30),
         pool=f"source-{source.name}",
     )
@@ -44,18 +66,14 @@ def build_product_snapshot_asset(source: ProductSource, partitions_def: dg.Parti
                 "To rebuild a past hour, re-materialize staged_products for it (it replays the archived snapshot)."
             )
         started = time.monotonic()
-        writer = SnapshotWriter(object_store, "products", source.name, CONNECTOR_NAME, CONNECTOR_VERSION,
-                                partition_hour, run_id=context.run.run_id)
-        with PoliteHttpClient(source.rate_limit_per_second) as client:
-            reached_end = False
-            for pages, (response, products) in enumerate(fetch_catalog_pages(client, source), start=1):
-                writer.add(response, products)
-                reached_end = products == 0
-                context.log.info(f"{source.name}: page {pages} -> {products} products ({len(response.body):,} bytes)")
-            manifest = writer.finish(truncated=not reached_end, retries=client.stats.retries,
-                                     rate_limit_per_second=source.rate_limit_per_second)
-        if not reached_end:
-            context.log.warning(f"{source.name}: stopped at max_pages={source.max_pages} before an empty page; catalogue truncated")
+        writer = SnapshotWriter(object_store, "products", source.name, connector.CONNECTOR_NAME, connector.CONNECTOR_VERSION,
+                                partition_hour, run_id=attempt_id(context.run.run_id, context.retry_number))
+        try:
+            extras = connector.write_snapshot(source, writer, context.log)
+        except PERMANENT_FAILURES as error:
+            # Retrying cannot help (a dead proxy, a captcha, a wrong format): fail the partition now.
+            raise dg.Failure(description=f"{source.name}: {error}", allow_retries=False) from error
+        manifest = writer.finish(**extras)
         return dg.MaterializeResult(
             metadata={
                 "manifest_key": manifest["manifest_key"],
@@ -63,8 +81,10 @@ def build_product_snapshot_asset(source: ProductSource, partitions_def: dg.Parti
                 "pages": manifest["pages"],
                 "records": manifest["records"],
                 "bytes": manifest["bytes"],
-                "retries": client.stats.retries,
+                "retries": manifest["retries"],
                 "truncated": manifest["truncated"],
+                **({"watches": dg.MetadataValue.json(manifest["watches"]), "browser": manifest["browser"]}
+                   if source.kind == "browser" else {}),
                 "duration_s": round(time.monotonic() - started, 2),
             }
         )

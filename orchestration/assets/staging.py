@@ -10,6 +10,7 @@ import pandas as pd
 
 from orchestration.checks.gx_suite import build_partitioned_gx_check
 from orchestration.config import RadarConfig
+from orchestration.normalize import BrandDictionary
 from orchestration.partitions import hours_in_window
 from orchestration.resources.warehouse import WarehouseResource
 from orchestration.snapshots.store import ObjectStore
@@ -22,6 +23,7 @@ TRAILING_PARTITIONS = 24
 def build_staged_products(config: RadarConfig, partitions_def: dg.TimeWindowPartitionsDefinition,
                           snapshot_keys: list[dg.AssetKey]) -> list[dg.AssetsDefinition | dg.AssetChecksDefinition]:
     sources = list(config.product_sources)
+    brands = BrandDictionary(config.brands)
 
     @dg.asset(
         partitions_def=partitions_def,
@@ -29,7 +31,8 @@ def build_staged_products(config: RadarConfig, partitions_def: dg.TimeWindowPart
         group_name="staging",
         kinds={"postgres", "python"},
         backfill_policy=dg.BackfillPolicy.single_run(),
-        description="Product observations (one row per variant per hour) in landing.product_observations, replayed from snapshots.",
+        description="Product observations (one row per variant, offer or listing per hour) in landing.product_observations, "
+                    "replayed from snapshots of every source kind (shopify, jsonld, browser).",
         metadata={"table": "landing.product_observations", "quarantine_table": "landing.quarantine"},
     )
     def staged_products(context: dg.AssetExecutionContext, object_store: ObjectStore,
@@ -41,7 +44,7 @@ def build_staged_products(config: RadarConfig, partitions_def: dg.TimeWindowPart
         hours = list(hours_in_window(context.partition_time_window))
         manifests: dict[str, str] = {}
         for position, hour in enumerate(hours, start=1):
-            staged = stage_products_hour(object_store, warehouse, sources, hour)
+            staged = stage_products_hour(object_store, warehouse, sources, hour, brands)
             for source, rows in staged.rows_by_source.items():
                 rows_by_source[source] = rows_by_source.get(source, 0) + rows
             quarantined += staged.quarantined
@@ -51,8 +54,9 @@ def build_staged_products(config: RadarConfig, partitions_def: dg.TimeWindowPart
                 + (f"; no snapshot from {', '.join(staged.missing_sources)}" if staged.missing_sources else "")
             )
         sample = warehouse.query(
-            "select source_name, title, variant_title, price::text, currency_code, discount_pct::text "
-            "from landing.product_observations where partition_hour = %s order by product_key limit 5", [hours[-1]])
+            "select distinct on (source_name) source_name, source_kind, title, variant_title, brand, price::text, "
+            "currency_code, discount_pct::text, sold_count from landing.product_observations "
+            "where partition_hour = %s order by source_name, product_key", [hours[-1]])
         return dg.MaterializeResult(
             metadata={
                 "rows": sum(rows_by_source.values()),
@@ -61,7 +65,7 @@ def build_staged_products(config: RadarConfig, partitions_def: dg.TimeWindowPart
                 "partitions": len(hours),
                 "snapshot_manifests": dg.MetadataValue.json(manifests) if len(hours) == 1 else len(manifests),
                 "duration_s": round(time.monotonic() - started, 2),
-                "sample": dg.MetadataValue.md(pd.DataFrame(sample, columns=["source", "title", "variant", "price", "currency", "discount_pct"]).to_markdown(index=False)),
+                "sample": dg.MetadataValue.md(pd.DataFrame(sample, columns=["source", "kind", "title", "variant", "brand", "price", "currency", "discount_pct", "sold"]).to_markdown(index=False)),
             }
         )
 

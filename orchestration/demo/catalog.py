@@ -62,6 +62,21 @@ SHOP_SPECS: tuple[ShopSpec, ...] = (
     ),
 )
 
+# The marketplace (browser connector) and the JSON-LD shop are shops too: same catalogue and
+# pricing engine, rendered differently.
+MARKETPLACE_SPEC = ShopSpec(
+    "tokoloka", "Tokoloka (demo marketplace)", "IDR", 7, 240,
+    ("Lumiere", "Dewdrop", "Verdant Skin", "Sinar Lab", "Kaya Botanics", "Sumatra Roastery", "Toraja Hills", "Gayo Select"),
+    {"Serum": (45_000, 350_000), "Sunscreen": (35_000, 180_000), "Kopi": (40_000, 250_000)},
+    "Varian", ("30 ml", "50 ml", "100 ml"),
+)
+JSONLD_SHOP_SPEC = ShopSpec(
+    "hearth-and-loom", "Hearth & Loom (demo)", "GBP", 0, 60,
+    ("Hearth & Loom", "Fernhill", "Oakmoor", "Linden Row"),
+    {"Throws": (24, 140), "Candles": (8, 42), "Mugs": (9, 30)},
+    "Colour", ("Oat", "Sage", "Charcoal"),
+)
+
 _ADJECTIVES = ("Daily", "Ultra", "Gentle", "Classic", "Pro", "Light", "Bold", "Calm", "Bright", "Deep", "Rapid", "Soft")
 _NOUNS = {
     "Serum": ("Vitamin C Serum", "Niacinamide Serum", "Retinol Serum", "Peptide Serum", "Hyaluronic Serum"),
@@ -78,6 +93,10 @@ _NOUNS = {
     "Jackets": ("Rain Shell", "Down Jacket", "Softshell"),
     "Bottles": ("Steel Bottle 750ml", "Insulated Flask 1L"),
     "Headlamps": ("Headlamp 400lm", "Trail Headlamp 800lm"),
+    "Kopi": ("Kopi Arabika Gayo 250g", "Kopi Robusta Lampung", "Cold Brew Concentrate", "Kopi Susu Literan"),
+    "Throws": ("Wool Throw", "Waffle Blanket", "Herringbone Throw"),
+    "Candles": ("Soy Candle", "Pillar Candle Set", "Travel Tin Candle"),
+    "Mugs": ("Stoneware Mug", "Speckled Mug Pair"),
 }
 
 
@@ -281,6 +300,16 @@ class DemoMarket:
     @cached_property
     def shops(self) -> dict[str, DemoShop]:
         return {spec.name: DemoShop(spec, index, self.seed) for index, spec in enumerate(SHOP_SPECS)}
+
+    @cached_property
+    def marketplace(self) -> DemoShop:
+        """The JS-rendered marketplace's catalogue (its sellers and strings: demo/marketplace.py)."""
+        return DemoShop(MARKETPLACE_SPEC, len(SHOP_SPECS), self.seed)
+
+    @cached_property
+    def jsonld_shop(self) -> DemoShop:
+        """The shop whose product pages carry schema.org JSON-LD (demo/jsonld_pages.py)."""
+        return DemoShop(JSONLD_SHOP_SPEC, len(SHOP_SPECS) + 1, self.seed)
 
     def shop(self, name: str) -> DemoShop:
         try:

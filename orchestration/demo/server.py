@@ -1,11 +1,19 @@
-"""DEMO / TEST FIXTURE: the demo market on 127.0.0.1, speaking Shopify's storefront format.
+"""DEMO / TEST FIXTURE: the demo market on 127.0.0.1, speaking the real sources' formats.
 
 Routes:
-  GET  /shops/<shop>/products.json?limit=&page=
+  GET  /shops/<shop>/products.json?limit=&page=            Shopify storefront format
   GET  /shops/<shop>/collections/<handle>/products.json?limit=&page=
-  GET  /shops/<shop>/                       an HTML storefront page
+  GET  /shops/<shop>/                                      an HTML storefront page
+  GET  /marketplace/search?q=<keyword>                     Tokoloka: JS-rendered, infinite scroll
+  GET  /marketplace/c/<category>?page=N                    Tokoloka: JS-rendered, paginated
+  GET  /marketplace/api/search?q=&page=, /marketplace/api/category/<category>?page=
+  GET  /marketplace/promo/click?r=<url>                    ad click redirect
+  GET  /stores/hearth-and-loom/sitemap.xml                 JSON-LD shop: sitemap index, product pages
   GET  /_demo/health
-  POST /_demo/faults                        JSON body: see ServerFaults (tests and manual demos)
+  POST /_demo/faults                                       JSON body: see ServerFaults (tests and manual demos)
+
+Tokoloka pages need the bot-check cookie (a script on the challenge page sets it) and answer
+429 with Retry-After when a client pulls pages faster than a token bucket allows.
 """
 
 from __future__ import annotations
@@ -17,14 +25,35 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
+from http.cookies import SimpleCookie
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote_plus, urlsplit
 
 from orchestration.demo.catalog import DemoMarket
+from orchestration.demo.jsonld_pages import (
+    render_not_found,
+    render_pages_sitemap,
+    render_product_page,
+    render_products_sitemap,
+    render_sitemap_index,
+)
+from orchestration.demo.marketplace import CATEGORY_PAGE_SIZE, SEARCH_PAGE_SIZE, DemoMarketplace
+from orchestration.demo.marketplace_pages import (
+    BOT_COOKIE,
+    bot_cookie_value,
+    render_bot_check,
+    render_captcha,
+    render_image,
+    render_shell,
+)
 from orchestration.demo.shopify_pages import RecordFaults, render_products_page
 
 _PRODUCTS = re.compile(r"^/shops/(?P<shop>[a-z0-9-]+)(?:/collections/(?P<collection>[a-z0-9-]+))?/products\.json$")
 _STOREFRONT = re.compile(r"^/shops/(?P<shop>[a-z0-9-]+)/?$")
+_MARKET_CATEGORY = re.compile(r"^/marketplace/c/(?P<category>[a-z0-9-]+)$")
+_MARKET_API_CATEGORY = re.compile(r"^/marketplace/api/category/(?P<category>[a-z0-9-]+)$")
+_MARKET_PRODUCT = re.compile(r"^/marketplace/p/[^/]+/[^/]+$")
+_MARKET_IMAGE = re.compile(r"^/marketplace/img/(?P<id>\d+)\.svg$")
 
 
 @dataclass
@@ -37,6 +66,27 @@ class ServerFaults:
     html_instead_of_json: bool = False  # products.json answers 200 text/html (a blocked or non-Shopify shop)
     slow_seconds: float = 0.0
     records: RecordFaults = field(default_factory=RecordFaults)
+    captcha: bool = False  # every marketplace page is a captcha that never passes
+    decoy_empty: bool = False  # marketplace pages render no tiles and no "no results" message
+
+
+class _TokenBucket:
+    """Bursty rate limiting: ``capacity`` requests at once, refilled at ``rate`` per second."""
+
+    def __init__(self, capacity: float, rate: float):
+        self.capacity, self.rate = capacity, rate
+        self.tokens, self.updated = capacity, time.monotonic()
+        self.lock = threading.Lock()
+
+    def take(self) -> bool:
+        with self.lock:
+            now = time.monotonic()
+            self.tokens = min(self.capacity, self.tokens + (now - self.updated) * self.rate)
+            self.updated = now
+            if self.tokens >= 1:
+                self.tokens -= 1
+                return True
+            return False
 
 
 class DemoMarketServer:
@@ -53,6 +103,9 @@ class DemoMarketServer:
         self.clock = clock
         self.faults = ServerFaults()
         self.request_log: list[tuple[float, str, int]] = []
+        self.marketplace = DemoMarketplace(self.market.marketplace)
+        self.marketplace_bucket = _TokenBucket(capacity=8, rate=2.0)
+        self.bot_cookie = bot_cookie_value(self.market.seed)
         self._lock = threading.Lock()
         self._httpd = ThreadingHTTPServer((host, port), self._handler_class())
         self._httpd.daemon_threads = True
@@ -65,6 +118,14 @@ class DemoMarketServer:
 
     def shop_url(self, shop: str) -> str:
         return f"{self.url}/shops/{shop}"
+
+    @property
+    def marketplace_url(self) -> str:
+        return f"{self.url}/marketplace"
+
+    @property
+    def jsonld_shop_url(self) -> str:
+        return f"{self.url}/stores/{self.market.jsonld_shop.name}"
 
     def start(self) -> DemoMarketServer:
         self._thread = threading.Thread(target=self._httpd.serve_forever, name="demo-market", daemon=True)
@@ -94,6 +155,76 @@ class DemoMarketServer:
                 return 503, {}
         return None
 
+    def _marketplace(self, path: str, query: dict[str, str], headers) -> tuple:
+        """(status, body, content type, headers) for a Tokoloka route."""
+        html = "text/html; charset=utf-8"
+        base = f"http://{headers.get('Host') or self.url.removeprefix('http://')}/marketplace"
+        if path == "/marketplace/promo/click":
+            target = query.get("r", "")
+            if not target.startswith(base):
+                return 400, b"bad redirect", "text/plain"
+            return 302, b"", "text/plain", {"Location": target}
+        if match := _MARKET_IMAGE.match(path):
+            return 200, render_image(match["id"]), "image/svg+xml"
+        cookies = SimpleCookie(headers.get("Cookie") or "")
+        passed = BOT_COOKIE in cookies and cookies[BOT_COOKIE].value == self.bot_cookie
+        is_api = path.startswith("/marketplace/api/")
+        if not self.marketplace_bucket.take():
+            return 429, b'{"error":"too many requests"}' if is_api else b"<h1>429 Too Many Requests</h1>", \
+                "application/json" if is_api else html, {"Retry-After": "1"}
+        if not is_api:
+            if fault := self._take_fault():
+                return fault[0], b"<h1>Too many requests</h1>", html, fault[1]
+            if self.faults.captcha:
+                return 200, render_captcha(), html
+            if not passed:
+                return 403, render_bot_check(self.bot_cookie), html
+        elif not passed:
+            return 403, b'{"error":"bot check required"}', "application/json"
+        now = self.clock()
+        page = int(query.get("page", "1")) if query.get("page", "1").isdigit() else 1
+        if path == "/marketplace/search":
+            keyword = query.get("q", "")
+            api = f"/marketplace/api/search?q={quote_plus(keyword)}"
+            shell = render_shell(api, page, SEARCH_PAGE_SIZE, "scroll", f"Hasil pencarian untuk \"{keyword}\"")
+            return 200, self._decoy(shell), html
+        if match := _MARKET_CATEGORY.match(path):
+            api = f"/marketplace/api/category/{match['category']}"
+            return 200, self._decoy(render_shell(api, page, CATEGORY_PAGE_SIZE, "pages", match["category"].title())), html
+        if path == "/marketplace/api/search":
+            body = self.marketplace.search_page(query.get("q", ""), page, now, base)
+            return 200, json.dumps(body).encode(), "application/json"
+        if match := _MARKET_API_CATEGORY.match(path):
+            body = self.marketplace.category_page(match["category"], page, now, base)
+            return 200, json.dumps(body).encode(), "application/json"
+        if _MARKET_PRODUCT.match(path):
+            return 200, b"<!doctype html><html><body><h1>Demo product page</h1></body></html>", html
+        return 404, b"<h1>404</h1>", html
+
+    def _decoy(self, shell: bytes) -> bytes:
+        if not self.faults.decoy_empty:
+            return shell
+        return shell.split(b"<script", 1)[0] + b"</body></html>"
+
+    def _jsonld_store(self, path: str) -> tuple:
+        shop = self.market.jsonld_shop
+        prefix = f"/stores/{shop.name}"
+        shop_url = f"{self.url}{prefix}"
+        xml, html = "application/xml", "text/html; charset=utf-8"
+        if path == f"{prefix}/sitemap.xml":
+            return 200, render_sitemap_index(shop_url), xml
+        if path == f"{prefix}/sitemap_products_1.xml":
+            return 200, render_products_sitemap(shop, shop_url), xml
+        if path == f"{prefix}/sitemap_pages_1.xml":
+            return 200, render_pages_sitemap(shop_url), xml
+        if path.startswith(f"{prefix}/products/"):
+            handle = path.removeprefix(f"{prefix}/products/")
+            product = next((p for p in shop.products if p.handle == handle), None)
+            if product is None:
+                return 404, render_not_found(), html
+            return 200, render_product_page(shop, product, self.clock(), shop_url), html
+        return 404, render_not_found(), html
+
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
         server = self
 
@@ -118,6 +249,10 @@ class DemoMarketServer:
                 query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
                 if parts.path == "/_demo/health":
                     return self._send(200, b'{"status":"ok","demo":true}', "application/json")
+                if parts.path.startswith("/marketplace/"):
+                    return self._send(*server._marketplace(parts.path, query, self.headers))
+                if parts.path.startswith("/stores/"):
+                    return self._send(*server._jsonld_store(parts.path))
                 if match := _STOREFRONT.match(parts.path):
                     page = f"<html><body><h1>{match['shop']} (demo shop)</h1></body></html>".encode()
                     return self._send(200, page, "text/html; charset=utf-8")

@@ -1,5 +1,6 @@
 """Pure normalization helpers shared by every connector and parser (documented in the README)."""
 
+from orchestration.normalize.brands import BrandDictionary
 from orchestration.normalize.numbers import parse_api_decimal
 from orchestration.normalize.prices import ParsedPrice, parse_count, parse_price, parse_rating
 from orchestration.normalize.urls import (
@@ -11,6 +12,7 @@ from orchestration.normalize.urls import (
 )
 
 __all__ = [
+    "BrandDictionary",
     "ParsedPrice",
     "is_tracking_parameter",
     "normalize_url",

@@ -13,7 +13,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from orchestration.snapshots.layout import hour_prefix, manifest_key, page_key, snapshot_prefix
+from orchestration.snapshots.layout import (
+    failure_artifact_key,
+    hour_prefix,
+    manifest_key,
+    page_key,
+    snapshot_prefix,
+)
 from orchestration.snapshots.store import ObjectStore
 from orchestration.sources.http import FetchedResponse
 
@@ -47,8 +53,9 @@ class SnapshotWriter:
     def prefix(self) -> str:
         return snapshot_prefix(self.domain, self.source, self.partition_hour, self.run_id)
 
-    def add(self, response: FetchedResponse, records: int) -> str:
-        key = page_key(self.prefix, len(self.requests) + 1)
+    def add(self, response: FetchedResponse, records: int, extension: str = "json", **details: Any) -> str:
+        """Store one response body; ``details`` (e.g. the watchlist entry) go into its manifest entry."""
+        key = page_key(self.prefix, len(self.requests) + 1, extension)
         # mtime=0 keeps the gzip bytes a pure function of the body.
         self.store.put(key, gzip.compress(response.body, mtime=0))
         self.requests.append(
@@ -62,8 +69,15 @@ class SnapshotWriter:
                 "fetched_at": _iso(response.fetched_at),
                 "attempts": response.attempts,
                 "records": records,
+                **details,
             }
         )
+        return key
+
+    def add_failure_artifact(self, name: str, data: bytes) -> str:
+        """Keep evidence of a failed page (screenshot, HTML); never read by staging."""
+        key = failure_artifact_key(self.prefix, name)
+        self.store.put(key, data)
         return key
 
     def finish(self, **extra: Any) -> dict[str, Any]:

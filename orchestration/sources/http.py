@@ -33,6 +33,18 @@ class RetryPolicy:
         ceiling = min(self.backoff_max_seconds, self.backoff_base_seconds * (2**attempt))
         return rng.uniform(0, ceiling)
 
+    def next_delay(self, attempt: int, retry_after: float | None, elapsed: float, rng: random.Random) -> tuple[float | None, str]:
+        """Seconds to wait before attempt ``attempt + 1``, or (None, why) when the cap says stop.
+
+        Shared by the HTTP client and the browser connector, so both give up the same way.
+        """
+        if attempt >= self.max_attempts:
+            return None, ""
+        delay = retry_after if retry_after is not None else self.backoff(attempt, rng)
+        if elapsed + delay > self.max_total_seconds:
+            return None, f" (next wait of {delay:.1f}s would pass the {self.max_total_seconds:.0f}s cap)"
+        return delay, ""
+
 
 @dataclass
 class RequestStats:
@@ -42,7 +54,7 @@ class RequestStats:
     waited_seconds: float = 0.0
 
 
-class _HostRateLimiter:
+class HostRateLimiter:
     """Spaces requests to one host at least ``1 / rate`` seconds apart, across threads."""
 
     def __init__(self, rate_per_second: float, clock: Callable[[], float], sleep: Callable[[float], None]):
@@ -114,7 +126,7 @@ class PoliteHttpClient:
         self._clock = clock
         self._sleep = sleep
         self._rng = random.Random(seed)
-        self._limiter = _HostRateLimiter(rate_limit_per_second, clock, sleep)
+        self._limiter = HostRateLimiter(rate_limit_per_second, clock, sleep)
         self._client = httpx.Client(
             timeout=timeout_seconds,
             headers={"User-Agent": USER_AGENT, **(headers or {})},
@@ -158,12 +170,9 @@ class PoliteHttpClient:
                     )
                 last_failure = f"HTTP {response.status_code}"
                 retry_after = parse_retry_after(response.headers.get("retry-after"))
-            if attempt == self.policy.max_attempts:
-                break
-            delay = retry_after if retry_after is not None else self.policy.backoff(attempt, self._rng)
-            elapsed = self._clock() - started
-            if elapsed + delay > self.policy.max_total_seconds:
-                last_failure += f" (next wait of {delay:.1f}s would pass the {self.policy.max_total_seconds:.0f}s cap)"
+            delay, why_not = self.policy.next_delay(attempt, retry_after, self._clock() - started, self._rng)
+            if delay is None:
+                last_failure += why_not
                 break
             self.stats.retries += 1
             self.stats.waited_seconds += delay

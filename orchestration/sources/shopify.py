@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from logging import Logger
+from typing import Any
 
-from orchestration.config import ProductSource
+from orchestration.config import ShopifySource
+from orchestration.snapshots.manifest import SnapshotWriter
 from orchestration.sources.http import FetchedResponse, PoliteHttpClient
+from orchestration.sources.proxy import proxy_from_source
 
 CONNECTOR_NAME = "shopify"
 CONNECTOR_VERSION = "1.0.0"
@@ -17,7 +21,7 @@ class SourceFormatError(RuntimeError):
     """The source answered, but not in the format its connector reads."""
 
 
-def products_json_url(source: ProductSource) -> str:
+def products_json_url(source: ShopifySource) -> str:
     if source.collection:
         return f"{source.base_url}/collections/{source.collection}/products.json"
     return f"{source.base_url}/products.json"
@@ -43,7 +47,7 @@ def count_products(response: FetchedResponse) -> int:
 
 
 def fetch_catalog_pages(
-    client: PoliteHttpClient, source: ProductSource
+    client: PoliteHttpClient, source: ShopifySource
 ) -> Iterator[tuple[FetchedResponse, int]]:
     """Yield (page response, product count) from page 1 until an empty page or ``max_pages``.
 
@@ -57,3 +61,18 @@ def fetch_catalog_pages(
         yield response, products
         if products == 0:
             return
+
+
+def write_snapshot(source: ShopifySource, writer: SnapshotWriter, log: Logger) -> dict[str, Any]:
+    """Page the catalogue into ``writer``; returns the manifest extras."""
+    proxy = proxy_from_source(source.proxy_env, source.proxy_url)
+    with PoliteHttpClient(source.rate_limit_per_second, proxy=proxy.url if proxy else None) as client:
+        reached_end = False
+        for pages, (response, products) in enumerate(fetch_catalog_pages(client, source), start=1):
+            writer.add(response, products)
+            reached_end = products == 0
+            log.info(f"{source.name}: page {pages} -> {products} products ({len(response.body):,} bytes)")
+    if not reached_end:
+        log.warning(f"{source.name}: stopped at max_pages={source.max_pages} before an empty page; catalogue truncated")
+    return {"truncated": not reached_end, "retries": client.stats.retries,
+            "rate_limit_per_second": source.rate_limit_per_second}

@@ -12,13 +12,22 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from selectolax.parser import HTMLParser
 
-from orchestration.normalize import normalize_url, parse_count, parse_price, parse_rating
+from orchestration.normalize import (
+    BrandDictionary,
+    normalize_url,
+    parse_count,
+    parse_price,
+    parse_rating,
+    product_key,
+)
+from orchestration.staging.rows import ProductObservation, QuarantinedRecord
 
 PRODUCT_TYPES = {"Product", "ProductGroup", "IndividualProduct", "ProductModel"}
 AVAILABLE = {"instock", "limitedavailability", "onlineonly", "instoreonly", "preorder", "presale", "backorder"}
@@ -229,3 +238,58 @@ def extract_offers(html: str, page_url: str | None = None) -> list[JsonLdOffer]:
                 )
             )
     return results
+
+
+def observations_from_page(
+    html: str,
+    *,
+    page_url: str,
+    source_name: str,
+    currency: str,
+    brands: BrandDictionary,
+    partition_hour: datetime,
+    observed_at: datetime,
+    snapshot_key: str,
+) -> tuple[list[ProductObservation], list[QuarantinedRecord]]:
+    """One observation per offer of the page's product; a page or offer that cannot be read is quarantined."""
+
+    def quarantine(locator: str, record: str, reason: str) -> QuarantinedRecord:
+        return QuarantinedRecord("products", source_name, partition_hour, snapshot_key, locator, record[:20_000], reason)
+
+    try:
+        offers = extract_offers(html, page_url)
+    except NoProductError as error:
+        blocks = json.dumps(json_ld_blocks(html), default=str)
+        return [], [quarantine("page", blocks if blocks != "[]" else html[:4000], str(error))]
+    observations, rejected = [], []
+    for position, offer in enumerate(offers):
+        if offer.price is None:
+            rejected.append(quarantine(f"offers[{position}]", json.dumps(asdict(offer), default=str),
+                                       "offer has no readable price"))
+            continue
+        identity = offer.identity or page_url
+        observations.append(
+            ProductObservation(
+                partition_hour=partition_hour,
+                source_name=source_name,
+                source_kind="jsonld",
+                snapshot_key=snapshot_key,
+                observed_at=observed_at,
+                product_key=product_key(source_name, f"jsonld:{identity}"),
+                source_product_id=identity,
+                source_variant_id=None,
+                title=offer.product_name,
+                variant_title=offer.variant_name,
+                brand=offer.brand or brands.match(offer.product_name),
+                category=offer.category,
+                sku=offer.sku,
+                product_url=offer.url or normalize_url(page_url),
+                price=offer.price,
+                compare_at_price=offer.compare_at_price if offer.compare_at_price and offer.compare_at_price > offer.price else None,
+                currency_code=offer.currency or currency,
+                is_available=offer.is_available,
+                rating=offer.rating,
+                review_count=offer.review_count,
+            )
+        )
+    return observations, rejected

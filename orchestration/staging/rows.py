@@ -26,6 +26,13 @@ class ProductObservation(NamedTuple):
     compare_at_price: Decimal | None
     currency_code: str
     is_available: bool | None
+    # Listing-page facts; API sources without them leave the defaults.
+    rating: Decimal | None = None
+    review_count: int | None = None
+    sold_count: int | None = None
+    shop_name: str | None = None
+    shop_city: str | None = None
+    is_sponsored: bool = False
 
 
 class QuarantinedRecord(NamedTuple):

@@ -28,6 +28,14 @@ create table if not exists landing.product_observations (
         end
     ) stored
 );
+-- Added with the marketplace and JSON-LD connectors; `add column if not exists` upgrades older warehouses.
+alter table landing.product_observations
+    add column if not exists rating        numeric(3, 2),
+    add column if not exists review_count  integer,
+    add column if not exists sold_count    bigint,
+    add column if not exists shop_name     text,
+    add column if not exists shop_city     text,
+    add column if not exists is_sponsored  boolean not null default false;
 create index if not exists product_observations_partition_idx
     on landing.product_observations (partition_hour);
 create index if not exists product_observations_product_time_idx

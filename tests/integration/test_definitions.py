@@ -22,7 +22,8 @@ def test_lineage_snapshots_feed_staging_feed_dbt():
     graph = defs.resolve_asset_graph()
     staged = graph.get(dg.AssetKey("staged_products"))
     assert {k.to_user_string() for k in staged.parent_keys} == {
-        "raw_products/glow_lab", "raw_products/kopi_nusantara", "raw_products/trail_and_tide"}
+        "raw_products/glow_lab", "raw_products/kopi_nusantara", "raw_products/trail_and_tide",
+        "raw_products/tokoloka", "raw_products/hearth_and_loom"}
     staging_model = graph.get(dg.AssetKey(["analytics", "stg_landing__product_observations"]))
     assert staging_model.parent_keys == {dg.AssetKey("staged_products")}
 

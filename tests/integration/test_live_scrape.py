@@ -83,10 +83,10 @@ def test_html_answer_fails_the_source_and_stages_nothing(market_server, database
 def test_a_failing_source_does_not_block_another(market_server, database_url, lake):
     """The schedule runs one snapshot per source; the sensor stages whatever landed by :50."""
     from orchestration.automation.sensors import hour_ready_to_stage
-    from orchestration.config import ProductSource
+    from orchestration.config import ShopifySource
 
     config = demo_config(market_server.url, shops=("glow-lab",))
-    broken = ProductSource(name="gone-shop", kind="shopify", base_url=f"{market_server.url}/shops/gone-shop",
+    broken = ShopifySource(name="gone-shop", kind="shopify", base_url=f"{market_server.url}/shops/gone-shop",
                            currency="USD", rate_limit_per_second=50)
     config = config.model_copy(update={"product_sources": [*config.product_sources, broken]})
     defs = build_test_definitions(config, database_url, lake)

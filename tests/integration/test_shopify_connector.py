@@ -4,17 +4,17 @@ import time
 
 import pytest
 
-from orchestration.config import ProductSource
+from orchestration.config import ShopifySource
 from orchestration.sources.http import PoliteHttpClient, RetryPolicy, SourceUnavailableError
 from orchestration.sources.shopify import SourceFormatError, fetch_catalog_pages
 
 FAST_RETRIES = RetryPolicy(max_attempts=4, max_total_seconds=10, backoff_base_seconds=0.01, backoff_max_seconds=0.05)
 
 
-def source(server, shop="trail-and-tide", **overrides) -> ProductSource:
+def source(server, shop="trail-and-tide", **overrides) -> ShopifySource:
     values = {"name": shop, "kind": "shopify", "base_url": server.shop_url(shop), "currency": "EUR",
               "rate_limit_per_second": 50, "max_pages": 20, **overrides}
-    return ProductSource(**values)
+    return ShopifySource(**values)
 
 
 def fetch_all(server, client=None, **overrides):

@@ -18,7 +18,8 @@ def test_example_and_demo_configs_are_valid():
     assert [s.name for s in example.product_sources] == ["example-shop", "example-shop-serums"]
     assert example.product_sources[1].collection == "serums"
     demo = load_config(DEMO_CONFIG_PATH)
-    assert {s.currency for s in demo.product_sources} == {"USD", "IDR", "EUR"}
+    assert {s.currency for s in demo.product_sources} == {"USD", "IDR", "EUR", "GBP"}
+    assert {s.kind for s in demo.product_sources} == {"shopify", "jsonld", "browser"}
 
 
 def test_defaults_and_normalization(tmp_path):
@@ -39,7 +40,7 @@ product_sources:
         ("product_sources:\n  - {name: a, kind: shopify, base_url: 'https://a.com'}\n",
          "product_sources[0].currency: required key is missing"),
         ("product_sources:\n  - {name: a, kind: woo, base_url: 'https://a.com', currency: USD}\n",
-         "product_sources[0].kind: Input should be 'shopify' (got 'woo')"),
+         "product_sources[0].kind: one of shopify, jsonld, browser"),
         ("product_sources:\n  - {name: a, kind: shopify, base_url: 'https://a.com', currency: ZZZ}\n",
          "product_sources[0].currency: an ISO 4217 currency code"),
         ("product_sources:\n  - {name: a, kind: shopify, base_url: 'shop.com', currency: USD}\n",

@@ -1,0 +1,116 @@
+"""JSON-LD connector: shop product pages listed by a sitemap.xml and/or a URL list.
+
+Fetches the sitemap(s), then every product page, through the shared polite client. Parsing the
+JSON-LD is staging's job (``staging/jsonld_parser.py``); here a page only has to be HTML.
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+import xml.etree.ElementTree as ElementTree
+from collections.abc import Iterator
+from dataclasses import dataclass
+from logging import Logger
+from typing import Any
+
+from orchestration.config import JsonLdSource
+from orchestration.snapshots.manifest import SnapshotWriter
+from orchestration.sources.http import FetchedResponse, PoliteHttpClient
+from orchestration.sources.proxy import proxy_from_source
+from orchestration.sources.shopify import SourceFormatError
+
+CONNECTOR_NAME = "jsonld"
+CONNECTOR_VERSION = "1.0.0"
+MAX_SITEMAP_DEPTH = 3  # sitemap index -> sitemap -> urls, with room for one more level
+GONE_STATUSES = frozenset({404, 410})  # a delisted product: recorded, staged as nothing
+
+
+@dataclass(frozen=True)
+class Sitemap:
+    page_urls: list[str]
+    child_sitemaps: list[str]
+
+
+def parse_sitemap(body: bytes, url: str = "sitemap") -> Sitemap:
+    """URLs of a ``<urlset>`` or the child sitemaps of a ``<sitemapindex>`` (gzip'd or not)."""
+    if body[:2] == b"\x1f\x8b":
+        body = gzip.decompress(body)
+    try:
+        root = ElementTree.fromstring(body)
+    except ElementTree.ParseError as error:
+        raise SourceFormatError(f"{url}: not a sitemap, the XML does not parse ({error})") from None
+    kind = root.tag.rsplit("}", 1)[-1]
+    locations = [(node.text or "").strip() for node in root.iter() if node.tag.rsplit("}", 1)[-1] == "loc"]
+    locations = [location for location in locations if location]
+    if kind == "urlset":
+        return Sitemap(locations, [])
+    if kind == "sitemapindex":
+        return Sitemap([], locations)
+    raise SourceFormatError(f"{url}: expected <urlset> or <sitemapindex>, found <{kind}>")
+
+
+def _require_ok(response: FetchedResponse, what: str, expected_type: str) -> None:
+    where = f"{response.url} (HTTP {response.status}, {response.content_type or 'no content-type'})"
+    if response.status != 200:
+        raise SourceFormatError(f"{where}: expected HTTP 200 for the {what}")
+    if expected_type not in response.content_type.lower():
+        raise SourceFormatError(f"{where}: expected {expected_type} for the {what}; a different answer means "
+                                "a wrong URL or a blocked request, not an empty catalogue")
+
+
+def product_page_urls(client: PoliteHttpClient, source: JsonLdSource) -> Iterator[tuple[FetchedResponse | None, list[str]]]:
+    """Yield (sitemap response, its product URLs) per sitemap fetched, then (None, source.urls)."""
+    pattern = re.compile(source.url_pattern) if source.url_pattern else None
+    pending = [(source.sitemap_url, 0)] if source.sitemap_url else []
+    while pending:
+        url, depth = pending.pop(0)
+        response = client.get(url)
+        _require_ok(response, "sitemap", "xml")
+        sitemap = parse_sitemap(response.body, response.url)
+        if depth + 1 < MAX_SITEMAP_DEPTH:
+            pending.extend((child, depth + 1) for child in sitemap.child_sitemaps)
+        yield response, [u for u in sitemap.page_urls if pattern is None or pattern.search(u)]
+    if source.urls:
+        yield None, list(source.urls)
+
+
+def write_snapshot(source: JsonLdSource, writer: SnapshotWriter, log: Logger) -> dict[str, Any]:
+    """Fetch the sitemap(s) and every product page into ``writer``; returns manifest extras.
+
+    Product pages are deduplicated in sitemap order and capped at ``max_pages``. A 404/410 page
+    is kept (the product is gone); any other non-200 or non-HTML answer fails the partition.
+    """
+    proxy = proxy_from_source(source.proxy_env, source.proxy_url)
+    with PoliteHttpClient(source.rate_limit_per_second, proxy=proxy.url if proxy else None) as client:
+        seen: set[str] = set()
+        queue: list[str] = []
+        for response, urls in product_page_urls(client, source):
+            if response is not None:
+                writer.add(response, len(urls), "xml", role="sitemap")
+                log.info(f"{source.name}: sitemap {response.url} lists {len(urls)} product pages")
+            for url in urls:
+                if url not in seen:
+                    seen.add(url)
+                    queue.append(url)
+        if not queue:
+            raise SourceFormatError(
+                f"{source.name}: no product page URLs (sitemap {source.sitemap_url or '-'}, pattern "
+                f"{source.url_pattern or '-'}, {len(source.urls)} listed URLs); an empty sitemap is an error, "
+                "not an empty catalogue"
+            )
+        selected = queue[: source.max_pages]
+        gone = 0
+        for number, url in enumerate(selected, start=1):
+            response = client.get(url)
+            if response.status in GONE_STATUSES:
+                gone += 1
+            else:
+                _require_ok(response, "product page", "html")
+            writer.add(response, 0 if response.status in GONE_STATUSES else 1, "html", role="product_page")
+            if number % 50 == 0 or number == len(selected):
+                log.info(f"{source.name}: {number}/{len(selected)} product pages fetched")
+        if len(queue) > len(selected):
+            log.warning(f"{source.name}: {len(queue)} product pages listed, fetched the first max_pages={source.max_pages}")
+    return {"truncated": len(queue) > len(selected), "listed_pages": len(queue), "gone_pages": gone,
+            "retries": client.stats.retries, "rate_limit_per_second": source.rate_limit_per_second}
