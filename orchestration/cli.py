@@ -103,6 +103,7 @@ def build_demo_data(market, hours: int, live_scrape: bool) -> None:
          f"existing ones kept) to {store.describe()} in {time.monotonic() - started:.1f}s")
     # Report every history snapshot Dagster has not seen yet, including ones a crashed earlier
     # invocation wrote but never reported.
+    newly_reported: set[datetime] = set()  # hours with snapshots staging has not seen (e.g. a source just added)
     for source in config.product_sources:
         asset_key = snapshot_asset_key(source.name)
         done = instance.get_materialized_partitions(asset_key)
@@ -110,6 +111,7 @@ def build_demo_data(market, hours: int, live_scrape: bool) -> None:
             if key(hour) in done or not history_exists(store, source, hour):
                 continue
             manifest = history_manifest(store, source, hour)
+            newly_reported.add(hour)
             instance.report_runless_asset_event(
                 dg.AssetMaterialization(
                     asset_key=asset_key,
@@ -123,7 +125,12 @@ def build_demo_data(market, hours: int, live_scrape: bool) -> None:
 
     staged = instance.get_materialized_partitions(dg.AssetKey("staged_products"))
     marts = instance.get_materialized_partitions(dg.AssetKey(["marts", "mart_market_kpis"]))
-    missing = [hour for hour in history_hours if key(hour) not in staged or key(hour) not in marts]
+    staged_sources = staged_sources_by_hour(history_hours[0]) if history_hours else {}
+    configured = {source.name for source in config.product_sources}
+    # Also rebuild hours staged before a source was added to the config (their rows lack it).
+    missing = [hour for hour in history_hours
+               if key(hour) not in staged or key(hour) not in marts or hour in newly_reported
+               or not configured <= staged_sources.get(hour, set())]
     restage = defs.resolve_job_def("restage_products_job")
     for first, last in contiguous_ranges(missing):
         _say(f"backfill: staging, Great Expectations gate and dbt for {key(first)} .. {key(last)} (one run)")
@@ -151,9 +158,27 @@ def build_demo_data(market, hours: int, live_scrape: bool) -> None:
     from orchestration.resources.warehouse import WarehouseResource
 
     warehouse = WarehouseResource(database_url=os.environ["RADAR_DATABASE_URL"])
-    for table in ("landing.product_observations", "marts.fct_price_history", "marts.dim_products", "marts.mart_market_kpis"):
+    for table in ("landing.product_observations", "landing.quarantine", "marts.fct_price_history", "marts.dim_products",
+                  "marts.mart_market_kpis"):
         (count,) = warehouse.query(f"select count(*) from {table}")[0]
         _say(f"{table}: {count:,} rows")
+    by_kind = warehouse.query(
+        "select source_kind, count(distinct source_name), count(*) from landing.product_observations "
+        "where partition_hour = (select max(partition_hour) from landing.product_observations) group by 1 order by 1")
+    _say("latest hour by connector kind: " + ", ".join(f"{kind} {sources} source(s) {rows:,} rows" for kind, sources, rows in by_kind))
+
+
+def staged_sources_by_hour(since: datetime) -> dict[datetime, set[str]]:
+    """Which sources have rows in the warehouse, per hour since ``since`` (empty before the first load)."""
+    import psycopg
+
+    with psycopg.connect(os.environ["RADAR_DATABASE_URL"]) as connection:
+        if connection.execute("select to_regclass('landing.product_observations')").fetchone()[0] is None:
+            return {}
+        rows = connection.execute(
+            "select partition_hour, array_agg(distinct source_name) from landing.product_observations "
+            "where partition_hour >= %s group by 1", [since]).fetchall()
+    return {hour: set(sources) for hour, sources in rows}
 
 
 def serve_ui(port: int) -> int:

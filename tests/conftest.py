@@ -9,7 +9,14 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from orchestration.config import DEMO_CONFIG_PATH, RadarConfig, ShopifySource
+from orchestration.config import (
+    DEMO_CONFIG_PATH,
+    BrowserSource,
+    JsonLdSource,
+    RadarConfig,
+    ShopifySource,
+    load_config,
+)
 from orchestration.demo.catalog import DemoMarket
 from orchestration.demo.server import DemoMarketServer
 from orchestration.resources.embedded_postgres import WAREHOUSE_DATABASE
@@ -60,15 +67,34 @@ def lake(tmp_path: Path) -> LocalObjectStore:
     return LocalObjectStore(root=str(tmp_path / "lake"))
 
 
+def marketplace_source(server_url: str, **overrides) -> BrowserSource:
+    """The demo marketplace as a browser source: one search (infinite scroll), one category (pages)."""
+    values = {"name": "tokoloka", "kind": "browser", "recipe": "tokoloka-demo", "base_url": f"{server_url}/marketplace",
+              "currency": "IDR", "rate_limit_per_second": 10, "max_items": 40, "max_pages": 2,
+              "navigation_timeout_seconds": 10,
+              "watchlist": [{"keyword": "serum", "category": "Serum"}, {"url": "c/kopi", "category": "Kopi"}]}
+    return BrowserSource(**(values | overrides))
+
+
+def jsonld_source(server_url: str, **overrides) -> JsonLdSource:
+    values = {"name": "hearth-and-loom", "kind": "jsonld", "sitemap_url": f"{server_url}/stores/hearth-and-loom/sitemap.xml",
+              "url_pattern": "/products/", "currency": "GBP", "rate_limit_per_second": 50, "max_pages": 100}
+    return JsonLdSource(**(values | overrides))
+
+
+def demo_brands() -> dict[str, list[str]]:
+    return dict(load_config(DEMO_CONFIG_PATH).brands)
+
+
 def demo_config(server_url: str, shops: tuple[str, ...] = ("glow-lab", "kopi-nusantara", "trail-and-tide"),
-                **overrides) -> RadarConfig:
+                extra_sources: tuple = (), **overrides) -> RadarConfig:
     currencies = {"glow-lab": "USD", "kopi-nusantara": "IDR", "trail-and-tide": "EUR"}
     sources = [
         ShopifySource(name=shop, kind="shopify", base_url=f"{server_url}/shops/{shop}", currency=currencies[shop],
                       rate_limit_per_second=50, max_pages=20, **overrides)
         for shop in shops
     ]
-    return RadarConfig(product_sources=sources)
+    return RadarConfig(product_sources=[*sources, *extra_sources], brands=demo_brands())
 
 
 def build_test_definitions(config: RadarConfig, database_url: str, store):

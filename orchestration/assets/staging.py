@@ -89,7 +89,7 @@ def load_staged_product_rows(warehouse: WarehouseResource, hour: datetime) -> pd
         cursor = connection.execute("select * from landing.product_observations where partition_hour = %s", [hour])
         columns = [column.name for column in cursor.description]
         frame = pd.DataFrame(cursor.fetchall(), columns=columns)
-    for column in ("price", "compare_at_price", "discount_pct"):
+    for column in ("price", "compare_at_price", "discount_pct", "rating", "sold_count", "review_count"):
         frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("float64")
     return frame
 

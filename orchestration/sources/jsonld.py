@@ -41,7 +41,13 @@ def parse_sitemap(body: bytes, url: str = "sitemap") -> Sitemap:
     except ElementTree.ParseError as error:
         raise SourceFormatError(f"{url}: not a sitemap, the XML does not parse ({error})") from None
     kind = root.tag.rsplit("}", 1)[-1]
-    locations = [(node.text or "").strip() for node in root.iter() if node.tag.rsplit("}", 1)[-1] == "loc"]
+    # Only an entry's own <loc>: image and video extensions nest <image:loc> inside <url>.
+    locations = [
+        (child.text or "").strip()
+        for entry in root
+        for child in entry
+        if child.tag.rsplit("}", 1)[-1] == "loc" and not child.tag.startswith("{http://www.google.com/")
+    ]
     locations = [location for location in locations if location]
     if kind == "urlset":
         return Sitemap(locations, [])

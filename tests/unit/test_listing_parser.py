@@ -1,0 +1,104 @@
+"""Card extraction from stored listing HTML, and cards -> observations (pure, offline)."""
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+
+from orchestration.demo.catalog import DemoMarket
+from orchestration.demo.marketplace import DemoMarketplace
+from orchestration.demo.marketplace_pages import render_listing_dom
+from orchestration.normalize import BrandDictionary
+from orchestration.sources.browser.recipes import load_recipe
+from orchestration.staging.listing_parser import extract_cards, observations_from_cards
+from orchestration.staging.products import _first_sightings
+from tests.conftest import FIXTURES
+
+HOUR = datetime(2026, 11, 21, 9, tzinfo=UTC)
+LISTINGS = FIXTURES / "listings"
+BRANDS = BrandDictionary({"Lumiere": [], "Dewdrop": [], "Toraja Hills": ["toraja"]})
+
+
+def observe(cards, page_url, currency="IDR"):
+    return observations_from_cards(cards, source_name="marketplace", page_url=page_url, currency=currency,
+                                   category="Serum", brands=BRANDS, partition_hour=HOUR, observed_at=HOUR,
+                                   snapshot_key="raw/x/page-0001.html.gz")
+
+
+@pytest.fixture(scope="module")
+def tokopedia_cards():
+    return extract_cards((LISTINGS / "tokopedia_search.html").read_text(), load_recipe("tokoloka-demo"))
+
+
+def test_cards_are_read_by_test_ids_and_reading_order(tokopedia_cards):
+    first, ad, preorder, no_price = tokopedia_cards  # the lazy placeholder is not a card
+    assert (first.title, first.price, first.original_price, first.discount_badge) == (
+        "Lumiere Serum Niacinamide 10% 30ml", "Rp85.000", "Rp130.000", "35%")
+    # "Mall" and "Bisa COD" sit between the texts and are skipped; the rest is read in order.
+    assert (first.rating, first.sold, first.shop_name, first.shop_city) == ("4.9", "10rb+ terjual", "Glowhaus Official", "Jakarta Barat")
+    assert not first.is_sponsored and first.is_sold_out is False
+    # No rating on the ad: the sold count and the shop still land in the right fields.
+    assert (ad.rating, ad.sold, ad.shop_name, ad.shop_city, ad.is_sponsored) == (None, "250+ terjual", "Dewdrop Store", "Surabaya", True)
+    assert (preorder.rating, preorder.sold, preorder.shop_name, preorder.is_sold_out) == (None, None, "Kosmetikku", True)
+    assert no_price.price == "Rp -"
+
+
+def test_observations_normalize_prices_urls_brands_and_quarantine_unreadable_cards(tokopedia_cards):
+    page_url = "https://www.tokopedia.com/search?st=product&q=serum"
+    observations, quarantined = observe(tokopedia_cards, page_url)
+    first, ad, preorder = observations
+    assert first.product_url == "https://www.tokopedia.com/glowhaus/serum-niacinamide-10-30ml"  # tracking dropped
+    assert (first.price, first.compare_at_price, first.sold_count, first.rating) == (Decimal(85000), Decimal(130000), 10000, Decimal("4.9"))
+    assert first.brand == "Lumiere" and first.category == "Serum" and first.currency_code == "IDR"
+    # The ad's click redirect is unwrapped to the product it advertises; the range's low end is the price.
+    assert ad.product_url == "https://www.tokopedia.com/skinmart/sunscreen-spf50"
+    assert (ad.price, ad.is_sponsored, ad.sold_count) == (Decimal(50000), True, 250)
+    assert ad.brand == "Dewdrop"  # not in the title: taken from the shop name
+    assert preorder.product_url == "https://www.tokopedia.com/kosmetikku/toner-baru"  # relative link resolved
+    assert (preorder.price, preorder.is_available, preorder.brand) == (Decimal(1_200_000), False, None)  # never guessed
+    (rejected,) = quarantined
+    assert rejected.record_locator == "card[3]" and "price 'Rp -' is unreadable" in rejected.reason
+    assert 'data-testid="master-product-card"' in rejected.record
+    assert len({o.product_key for o in observations}) == 3
+
+
+def test_another_site_is_a_recipe_not_code():
+    recipe = load_recipe(str(LISTINGS / "shopee-like.yaml"))
+    cards = extract_cards((LISTINGS / "shopee_search.html").read_text(), recipe)
+    observations, quarantined = observe(cards, "https://shopee.co.id/search?keyword=kopi")
+    assert quarantined == []
+    gayo, robusta = observations
+    assert gayo.product_url == "https://shopee.co.id/Kopi-Arabika-Gayo-250g-i.123456.7890123"  # sp_atk, xptdk dropped
+    assert (gayo.price, gayo.rating, gayo.sold_count, gayo.shop_city, gayo.brand) == (
+        Decimal(85000), Decimal("4.8"), 1200, "KOTA MEDAN", "Toraja Hills")
+    assert (robusta.price, robusta.rating, robusta.sold_count, robusta.shop_city) == (Decimal(12500), None, None, "KAB. LAMPUNG BARAT")
+
+
+def test_absurd_prices_are_quarantined():
+    html = (LISTINGS / "tokopedia_search.html").read_text().replace("Rp85.000", "Rp999.999.999.999.999")
+    observations, quarantined = observe(extract_cards(html, load_recipe("tokoloka-demo")), "https://www.tokopedia.com/search")
+    assert any("absurd" in q.reason for q in quarantined)
+    assert len(observations) == 2
+
+
+def test_ads_repeating_a_listing_keep_the_organic_sighting(tokopedia_cards):
+    observations, _ = observe(tokopedia_cards, "https://www.tokopedia.com/search")
+    organic_copy = observations[1]._replace(is_sponsored=False, shop_name="organic")
+    assert [o.shop_name for o in _first_sightings([*observations, organic_copy])] == ["Glowhaus Official", "organic", "Kosmetikku"]
+
+
+@pytest.mark.parametrize("hours_ago", [0, 5, 30])
+@pytest.mark.parametrize("keyword", ["serum", "sunscreen", "kopi"])
+def test_demo_tiles_round_trip_through_the_recipe(keyword, hours_ago):
+    marketplace = DemoMarketplace(DemoMarket().marketplace)
+    moment = HOUR - timedelta(hours=hours_ago)
+    items = [item for page in (1, 2, 3) for item in marketplace.search_page(keyword, page, moment, "http://demo/marketplace")["items"]]
+    cards = extract_cards(render_listing_dom(items, keyword, None, True).decode(), load_recipe("tokoloka-demo"))
+    assert len(cards) == len(items) > 0
+    for card, item in zip(cards, items, strict=True):
+        assert (card.title, card.price, card.original_price or "", card.rating or "", card.sold or "",
+                card.shop_name, card.shop_city, card.is_sponsored, card.is_sold_out) == (
+            item["name"], item["price"], item["slash_price"], item["rating"], item["sold"],
+            item["shop"]["name"], item["shop"]["city"], item["is_ad"], item["sold_out"])
+    observations, quarantined = observe(cards, "http://demo/marketplace/search")
+    assert quarantined == [] and len(observations) == len(items)
