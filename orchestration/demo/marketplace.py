@@ -90,6 +90,8 @@ class DemoMarketplace:
         facts = {}
         for product in self.shop.products:
             official = rng.random() < 0.3
+            # Resellers list some goods with no brand at all ("no-brand" serums, house-roasted kopi).
+            unbranded = not official and rng.random() < 0.15
             seller_name, city = rng.choice(SELLERS)
             if official:
                 seller_name = f"{product.vendor} Official Store"
@@ -97,7 +99,7 @@ class DemoMarketplace:
                 product=product,
                 seller=Seller(seller_name, city, official),
                 # An official store often drops the brand from its titles: the shop name carries it.
-                brand_in_title=not official or rng.random() < 0.4,
+                brand_in_title=not unbranded and (not official or rng.random() < 0.4),
                 rating=Decimal(str(round(rng.uniform(4.2, 5.0), 1))),
                 base_sold=0 if rng.random() < 0.08 else int(math.exp(rng.uniform(1, 12))),
                 sold_per_day=rng.uniform(0, 40),

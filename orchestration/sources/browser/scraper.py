@@ -195,6 +195,12 @@ class ListingScraper:
                         )
                 elif state["cards"] > 0 and state["placeholders"] == 0 or state["noResults"]:
                     return state
+            if now > deadline and challenge_since is not None and state is not None and state["challenge"]:
+                raise BlockedPageError(
+                    f"{url}: still a challenge or captcha page ({state['title']!r}) when the "
+                    f"{self.source.navigation_timeout_seconds:.0f}s navigation timeout ran out; the partition stops "
+                    "rather than record an empty listing"
+                )
             if now > deadline:
                 raise BlockedPageError(
                     f"{url}: no product cards ({self.recipe.card}) and no 'no results' marker within "
