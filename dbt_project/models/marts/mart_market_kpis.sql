@@ -64,6 +64,9 @@ kpis as (
         round(avg(price), 4) as avg_price,
         round(avg(case when is_discounted then 1.0 else 0.0 end), 4) as share_discounted,
         round(avg(discount_pct) filter (where is_discounted), 2) as avg_discount_pct,
+        round(avg(rating), 2) as avg_rating,
+        sum(sold_count) as sold_count_lower_bound,
+        count(distinct shop_name) as shops,
         count(distinct partition_hour) as hours_observed
     from last_of_day
     group by market_date, source_name, category, currency_code

@@ -24,6 +24,9 @@ renamed as (
         sku,
         product_url,
         currency_code,
+        shop_name,
+        shop_city,
+        is_sponsored,
 
         -- numbers
         price,
@@ -31,6 +34,9 @@ renamed as (
         discount_pct,
         coalesce(discount_pct, 0) > 0 as is_discounted,
         is_available,
+        rating,
+        review_count,
+        sold_count,
 
         -- timestamps and lineage
         partition_hour,
