@@ -27,17 +27,29 @@ dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_D
 
 
 def ensure_dbt_manifest() -> None:
-    """`dbt parse` once if there is no manifest yet (fresh clone), or always under `dagster dev`.
+    """`dbt parse` when the manifest is missing (fresh clone) or older than the project's files
+    (a pull or an edit), and always under `dagster dev`.
 
     The manifest bakes the database name into relation names (used for row counts), so it is
     parsed against the same connection settings the runs use.
     """
-    if os.environ.get("DAGSTER_IS_DEV_CLI") or not dbt_project.manifest_path.exists():
+    if os.environ.get("DAGSTER_IS_DEV_CLI") or manifest_is_stale():
         settings = dbt_connection_environment(os.environ["RADAR_DATABASE_URL"]) if os.environ.get("RADAR_DATABASE_URL") else {}
         # The preparer runs plain `dbt`: make it this environment's dbt even when the venv is not activated.
         path = f"{Path(dbt_executable()).parent}{os.pathsep}{os.environ.get('PATH', '')}"
         with environment({**settings, "PATH": path}):
             dbt_project.preparer.prepare(dbt_project)
+
+
+def manifest_is_stale() -> bool:
+    manifest = dbt_project.manifest_path
+    if not manifest.exists():
+        return True
+    built = manifest.stat().st_mtime
+    project = Path(dbt_project.project_dir)
+    sources = [project / "dbt_project.yml", project / "profiles.yml",
+               *(path for folder in ("models", "macros", "tests") for path in (project / folder).rglob("*") if path.is_file())]
+    return any(path.exists() and path.stat().st_mtime > built for path in sources)
 
 
 def partition_window_vars(window: dg.TimeWindow) -> dict[str, str]:
