@@ -160,6 +160,7 @@ class DemoShop:
         ratio = [variant.standing_compare_at_ratio for variant in self.variants]
         self._standing_ratio = np.array([r if r is not None else np.nan for r in ratio])
         self._walk = np.zeros((0, len(self.variants)))
+        self._states_cache: dict[int, dict[int, VariantState]] = {}
 
     @property
     def name(self) -> str:
@@ -248,6 +249,17 @@ class DemoShop:
         rng = self._rng(3, day)
         n = len(self.variants)
         return rng.random(n) < SELL_OUT_DAILY_PROBABILITY, rng.integers(0, 24, n), rng.integers(3, 21, n)
+
+    def states_by_variant(self, moment: datetime) -> dict[int, VariantState]:
+        """``states_at`` keyed by variant id, cached for the last few hours (pages are served many times an hour)."""
+        hour = hour_index(moment)
+        cached = self._states_cache.get(hour)
+        if cached is None:
+            cached = dict(zip((v.variant_id for v in self.variants), self.states_at(moment), strict=True))
+            if len(self._states_cache) >= 4:
+                self._states_cache.pop(next(iter(self._states_cache)))
+            self._states_cache[hour] = cached
+        return cached
 
     def states_at(self, moment: datetime) -> list[VariantState]:
         """What the shop shows for every variant (catalogue order) during ``moment``'s hour."""

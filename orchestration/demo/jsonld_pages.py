@@ -126,7 +126,7 @@ def product_ld(shop: DemoShop, product: DemoProduct, states: dict[int, VariantSt
 
 
 def render_product_page(shop: DemoShop, product: DemoProduct, moment: datetime, shop_url: str) -> bytes:
-    states = dict(zip((v.variant_id for v in shop.variants), shop.states_at(moment), strict=True))
+    states = shop.states_by_variant(moment)
     index = shop.products.index(product)
     url = f"{shop_url}{product_path(product)}"
     blocks = [f'<script type="application/ld+json">{json.dumps(block)}</script>' for block in product_ld(shop, product, states, url, index)]

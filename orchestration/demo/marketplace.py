@@ -13,12 +13,12 @@ from __future__ import annotations
 import math
 import random
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
-from functools import cached_property, lru_cache
+from functools import cached_property
 from urllib.parse import quote
 
-from orchestration.demo.catalog import EPOCH, DemoProduct, DemoShop, VariantState, hour_index
+from orchestration.demo.catalog import DemoProduct, DemoShop, hour_index
 
 SEARCH_PAGE_SIZE = 20
 CATEGORY_PAGE_SIZE = 30
@@ -109,11 +109,6 @@ class DemoMarketplace:
             )
         return facts
 
-    @lru_cache(maxsize=4)  # noqa: B019 - one marketplace per process, a handful of hours
-    def states(self, hour: int) -> dict[int, VariantState]:
-        moment = EPOCH + timedelta(hours=hour)
-        return dict(zip((v.variant_id for v in self.shop.variants), self.shop.states_at(moment), strict=True))
-
     def title(self, facts: ListingFacts) -> str:
         title = facts.product.title
         if not facts.brand_in_title:
@@ -138,7 +133,7 @@ class DemoMarketplace:
                 ad: bool = False) -> dict:
         """One result tile's data, as the marketplace's JSON API returns it (display strings)."""
         facts = self.facts[product.product_id]
-        states = self.states(hour_index(moment))
+        states = self.shop.states_by_variant(moment)
         product_states = [states[variant.variant_id] for variant in product.variants]
         prices = [float(state.price) for state in product_states]
         cheapest = product_states[prices.index(min(prices))]

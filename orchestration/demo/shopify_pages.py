@@ -97,7 +97,7 @@ def render_products_page(
     selected = products[start : start + limit]
     if faults and faults.duplicate_across_pages and page > 1 and selected:
         selected = [products[start - 1], *selected]
-    states = dict(zip((v.variant_id for v in shop.variants), shop.states_at(moment), strict=True))
+    states = shop.states_by_variant(moment)
     payload = [_product_json(shop, product, states) for product in selected]
     if faults:
         _corrupt(payload, faults)
