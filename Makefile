@@ -29,8 +29,9 @@ test-all: $(STAMP)  ## default suite and scale tests
 lint: $(STAMP)  ## ruff
 	$(VENV)/bin/ruff check .
 
-bench: $(STAMP)  ## staging throughput benchmark (prints ratios against raw COPY and the row-by-row baseline)
+bench: $(STAMP)  ## benchmarks: staging throughput (vs raw COPY and a row-by-row baseline), scrape throughput and browser memory
 	$(VENV)/bin/python benchmarks/staging_throughput.py
+	$(VENV)/bin/python benchmarks/scrape_throughput.py
 
 dbt-docs: $(STAMP)  ## generate dbt docs (catalog from the embedded warehouse) into dbt_project/target
 	$(VENV)/bin/radar dbt-docs

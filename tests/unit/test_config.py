@@ -15,7 +15,9 @@ def write(tmp_path: Path, text: str) -> Path:
 
 def test_example_and_demo_configs_are_valid():
     example = load_config(PROJECT_ROOT / "radar.example.yaml")
-    assert [s.name for s in example.product_sources] == ["example-shop", "example-shop-serums"]
+    assert [s.name for s in example.product_sources] == ["example-shop", "example-shop-serums", "example-jsonld-shop",
+                                                         "example-marketplace"]
+    assert example.brands["Verdant Skin"] == ["verdant"]
     assert example.product_sources[1].collection == "serums"
     demo = load_config(DEMO_CONFIG_PATH)
     assert {s.currency for s in demo.product_sources} == {"USD", "IDR", "EUR", "GBP"}
@@ -74,3 +76,61 @@ def test_config_path_comes_from_environment(tmp_path, monkeypatch):
     path = write(tmp_path, "product_sources: []\n")
     monkeypatch.setenv("RADAR_CONFIG", str(path))
     assert load_config().product_sources == []
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("product_sources:\n  - {name: j, kind: jsonld, currency: GBP}\n",
+         "product_sources[0]: a jsonld source needs sitemap_url or urls"),
+        ("product_sources:\n  - {name: j, kind: jsonld, currency: GBP, urls: ['ftp://x']}\n",
+         "product_sources[0].urls: http(s) URLs only (got 'ftp://x')"),
+        ("product_sources:\n  - {name: j, kind: jsonld, currency: GBP, sitemap_url: 'https://a/s.xml', url_pattern: '(['}\n",
+         "product_sources[0].url_pattern: a valid regular expression"),
+        ("product_sources:\n  - {name: b, kind: browser, recipe: x, base_url: 'https://m.id', watchlist: []}\n",
+         "product_sources[0].watchlist: List should have at least 1 item"),
+        ("product_sources:\n  - {name: b, kind: browser, recipe: x, base_url: 'https://m.id', "
+         "watchlist: [{keyword: serum, url: /c/serum}]}\n",
+         "product_sources[0].watchlist[0]: each watchlist entry needs exactly one of keyword or url"),
+        ("product_sources:\n  - {name: b, kind: browser, recipe: x, base_url: 'https://m.id', "
+         "watchlist: [{keyword: serum}], max_items: 0}\n",
+         "product_sources[0].max_items: Input should be greater than or equal to 1"),
+    ],
+)
+def test_jsonld_and_browser_sources_are_validated(tmp_path, body, expected):
+    with pytest.raises(ConfigError) as error:
+        load_config(write(tmp_path, body))
+    assert expected in str(error.value)
+
+
+def test_browser_watch_labels_and_proxy_from_the_environment(tmp_path, monkeypatch):
+    config = load_config(write(tmp_path, """
+product_sources:
+  - name: toko
+    kind: browser
+    recipe: tokoloka-demo
+    base_url: https://m.example.id/
+    proxy_env: RADAR_TEST_PROXY_URL
+    watchlist: [{keyword: serum}, {url: /c/kopi, category: Kopi}]
+"""))
+    (source,) = config.product_sources
+    assert [watch.label for watch in source.watchlist] == ["serum", "Kopi"]
+    assert source.base_url == "https://m.example.id" and source.currency == "IDR"
+    monkeypatch.delenv("RADAR_TEST_PROXY_URL", raising=False)
+    assert source.proxy_url is None  # an unset variable means no proxy
+    monkeypatch.setenv("RADAR_TEST_PROXY_URL", "http://u:p@proxy:8080")
+    assert source.proxy_url == "http://u:p@proxy:8080"
+
+
+def test_check_config_loads_each_browser_recipe(tmp_path, capsys):
+    from orchestration.cli import main
+
+    path = write(tmp_path, """
+product_sources:
+  - {name: toko, kind: browser, recipe: no-such-site, base_url: "https://m.example.id", watchlist: [{keyword: serum}]}
+""")
+    assert main(["check-config", str(path)]) == 2
+    output = capsys.readouterr().out
+    assert "ERROR" in output and "recipe not found (bundled recipes: tokoloka-demo)" in output
+    assert main(["check-config", str(PROJECT_ROOT / "radar.example.yaml")]) == 0
+    assert "example-marketplace: browser https://marketplace.example.co.id" in capsys.readouterr().out
