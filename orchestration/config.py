@@ -13,7 +13,15 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG_PATH = PROJECT_ROOT / "radar.yaml"
@@ -24,6 +32,17 @@ KNOWN_CURRENCIES = frozenset(
     ["USD", "EUR", "GBP", "IDR", "JPY", "SGD", "MYR", "THB", "PHP", "VND", "AUD", "CAD", "NZD", "CHF", "SEK", "NOK", "DKK", "PLN", "CZK", "HUF", "KRW", "CNY", "HKD", "TWD", "INR", "BRL", "MXN"]
 )
 _SOURCE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
+
+
+def _valid_regex(value: str) -> str:
+    try:
+        re.compile(value)
+    except re.error as error:
+        raise ValueError(f"a valid regular expression ({error})") from None
+    return value
+
+
+RegexPattern = Annotated[str, AfterValidator(_valid_regex)]
 
 
 class ConfigError(ValueError):
@@ -89,7 +108,7 @@ class JsonLdSource(_SourceBase):
     kind: Literal["jsonld"] = Field(description="Connector kind.")
     sitemap_url: str | None = Field(default=None, description="A sitemap.xml (or sitemap index) listing product pages.")
     urls: list[str] = Field(default_factory=list, description="Product page URLs (instead of, or besides, a sitemap).")
-    url_pattern: str | None = Field(
+    url_pattern: RegexPattern | None = Field(
         default=None, description="Regular expression a sitemap URL must match to count as a product page."
     )
     currency: str = Field(description="ISO 4217 code assumed when an offer states no currency.")
@@ -103,15 +122,6 @@ class JsonLdSource(_SourceBase):
                 raise ValueError(f"http(s) URLs only (got {value!r})")
         return values
 
-    @field_validator("url_pattern")
-    @classmethod
-    def _pattern_compiles(cls, value: str | None) -> str | None:
-        if value is not None:
-            try:
-                re.compile(value)
-            except re.error as error:
-                raise ValueError(f"a valid regular expression ({error})") from None
-        return value
 
     @model_validator(mode="after")
     def _has_pages(self) -> JsonLdSource:

@@ -8,12 +8,13 @@ HTML into cards, offline, so a recipe fix can be replayed over history.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from orchestration.config import RegexPattern
 
 RECIPES_DIR = Path(__file__).resolve().parent / "recipes"
 
@@ -50,21 +51,12 @@ class ReadingOrderField(_Strict):
     """A field without a stable attribute, found among the card's remaining texts in order."""
 
     field: Literal["rating", "sold", "shop_name", "shop_city", "original_price", "discount_badge"]
-    pattern: str | None = Field(
+    pattern: RegexPattern | None = Field(
         default=None,
         description="Regex the text must match; the first match at or after the cursor is taken and the field is "
         "optional. Without a pattern the text at the cursor is taken.",
     )
 
-    @field_validator("pattern")
-    @classmethod
-    def _compiles(cls, value: str | None) -> str | None:
-        if value is not None:
-            try:
-                re.compile(value)
-            except re.error as error:
-                raise ValueError(f"a valid regular expression ({error})") from None
-        return value
 
 
 class Viewport(_Strict):
