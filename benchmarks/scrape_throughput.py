@@ -128,7 +128,7 @@ def main() -> int:
         bench_httpx(server, lake, args.rate, args.http_pages)
         if not args.skip_browser:
             recycled = bench_browser(server, lake, args.pages, 10, "contexts recycled every 10 pages")
-            single = bench_browser(server, lake, args.pages, 10_000, "baseline: one context")
+            single = bench_browser(server, lake, args.pages, min(args.pages, 200), "baseline: one context")
             print(f"browser RSS growth page 50 -> {args.pages}: {recycled['growth']:+.1%} recycled vs "
                   f"{single['growth']:+.1%} one context (target <= +10%); pages/s ratio recycled/baseline "
                   f"{recycled['pages_per_s'] / single['pages_per_s']:.2f}")

@@ -38,7 +38,7 @@ CONNECTOR_NAME = "browser"
 CONNECTOR_VERSION = "1.0.0"
 PROXY_ERRORS = ("ERR_PROXY_CONNECTION_FAILED", "ERR_TUNNEL_CONNECTION_FAILED", "ERR_SOCKS_CONNECTION_FAILED",
                 "ERR_PROXY_AUTH", "ERR_NO_SUPPORTED_PROXIES", "ERR_MANDATORY_PROXY_CONFIGURATION_FAILED")
-POLL_SECONDS = 0.2
+POLL_SECONDS = 0.1
 
 # One round trip that tells what the page currently is.
 _PROBE = """(sel) => {
@@ -279,8 +279,8 @@ class ListingScraper:
                 result.no_results = True
                 break
             url = urljoin(page.url, state["next"]) if state["next"] else None
-            if url:
-                self._pause()
+            if url and result.pages < self.source.max_pages and result.cards < self.source.max_items:
+                self._pause()  # a reader's pause before the next page, not after the last one
         return result
 
 
