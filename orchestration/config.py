@@ -170,6 +170,72 @@ SOURCE_KINDS = ("shopify", "jsonld", "browser")
 ProductSource = Annotated[ShopifySource | JsonLdSource | BrowserSource, Field(discriminator="kind")]
 
 
+class Hashtag(_Strict):
+    """A hashtag to search; the TikHub challenge id skips the name lookup when known."""
+
+    name: str
+    id: str | None = Field(default=None, description="TikHub ch_id / TikTok challenge id, if known.")
+
+    @field_validator("name")
+    @classmethod
+    def _bare_lowercase(cls, value: str) -> str:
+        name = value.strip().lstrip("#").lower()
+        if not name or any(ch.isspace() for ch in name):
+            raise ValueError("a hashtag without spaces, e.g. skincare or #skincare")
+        return name
+
+
+class CometThresholds(_Strict):
+    """A comet: a small creator (followers within the band) with at least one breakout video."""
+
+    min_followers: int = Field(default=10_000, ge=0)
+    max_followers: int = Field(default=100_000, ge=1)
+    min_video_views: int = Field(default=50_000, ge=1)
+
+    @model_validator(mode="after")
+    def _band(self) -> CometThresholds:
+        if self.min_followers > self.max_followers:
+            raise ValueError("min_followers must not exceed max_followers")
+        return self
+
+
+class CreatorSearch(_Strict):
+    """Daily TikTok creator discovery through the TikHub API (key from TIKHUB_API_KEY)."""
+
+    base_url: str = Field(default="https://api.tikhub.io", description="TikHub API root.")
+    hashtags: list[Hashtag] = Field(default_factory=list, description="Hashtags whose video lists are read daily.")
+    keywords: list[str] = Field(default_factory=list, description="Keywords searched daily (video search).")
+    region: str = Field(default="ID", description="Region code for keyword search.")
+    pages_per_hashtag: int = Field(default=5, ge=1, le=50, description="Pages read per hashtag or keyword.")
+    videos_per_page: int = Field(default=20, ge=1, le=50, description="Videos asked for per page (count).")
+    profile_endpoint: Literal["app", "web"] = Field(
+        default="app", description="app: handler_user_profile (exact counts); web: fetch_user_profile (statsV2 preferred)."
+    )
+    rate_limit_per_second: float = Field(default=2.0, gt=0, le=50)
+    min_coverage: float = Field(
+        default=0.5, ge=0, le=1, description="Share of hashtags and keywords that must return data for a day to pass."
+    )
+    comet: CometThresholds = Field(default_factory=CometThresholds)
+
+    @field_validator("hashtags", mode="before")
+    @classmethod
+    def _names_or_objects(cls, values: list) -> list:
+        return [{"name": value} if isinstance(value, str) else value for value in values or []]
+
+    @field_validator("base_url")
+    @classmethod
+    def _http(cls, value: str) -> str:
+        if not re.match(r"^https?://[^\s/]+", value):
+            raise ValueError("an http(s) URL such as https://api.tikhub.io")
+        return value.rstrip("/")
+
+    @model_validator(mode="after")
+    def _has_targets(self) -> CreatorSearch:
+        if not self.hashtags and not self.keywords:
+            raise ValueError("creator search needs at least one hashtag or keyword")
+        return self
+
+
 class RadarConfig(_Strict):
     """The whole config file."""
 
@@ -177,6 +243,7 @@ class RadarConfig(_Strict):
         default=datetime(2026, 1, 1), description="First hourly partition (UTC)."
     )
     product_sources: list[ProductSource] = Field(default_factory=list)
+    creators: CreatorSearch | None = Field(default=None, description="TikTok creator discovery (daily).")
     brands: dict[str, list[str]] = Field(
         default_factory=dict,
         description="Brand dictionary for listings without a brand field: canonical name -> aliases. "

@@ -323,6 +323,13 @@ class DemoMarket:
         """The shop whose product pages carry schema.org JSON-LD (demo/jsonld_pages.py)."""
         return DemoShop(JSONLD_SHOP_SPEC, len(SHOP_SPECS) + 1, self.seed)
 
+    @cached_property
+    def creators(self):  # noqa: ANN201 - a DemoCreatorPopulation (imported lazily: it imports config)
+        """TikTok creators for the TikHub-compatible endpoints (demo/creators.py)."""
+        from orchestration.demo.creators import DemoCreatorPopulation
+
+        return DemoCreatorPopulation(self.seed)
+
     def shop(self, name: str) -> DemoShop:
         try:
             return self.shops[name]

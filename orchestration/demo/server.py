@@ -30,7 +30,9 @@ from http.cookies import SimpleCookie
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, quote_plus, urlsplit
 
+from orchestration.demo import tikhub_pages
 from orchestration.demo.catalog import DemoMarket
+from orchestration.demo.creators import HASHTAGS
 from orchestration.demo.jsonld_pages import (
     render_not_found,
     render_pages_sitemap,
@@ -69,6 +71,10 @@ class ServerFaults:
     records: RecordFaults = field(default_factory=RecordFaults)
     captcha: bool = False  # every marketplace page is a captcha that never passes
     decoy_empty: bool = False  # marketplace pages render no tiles and no "no results" message
+    tikhub_rate_limit_burst: int = 0  # next N TikHub calls answer 429 (TikHub envelope, Retry-After)
+    tikhub_cloudflare: int = 0  # next N TikHub calls answer a Cloudflare edge block (403, RFC 9457 body)
+    tikhub_no_balance: bool = False  # every TikHub call answers 402
+    tikhub_failing_hashtag: str | None = None  # this hashtag's video list answers 400
 
 
 class _TokenBucket:
@@ -210,6 +216,44 @@ class DemoMarketServer:
             return shell
         return shell.split(b"<script", 1)[0] + b"</body></html>"
 
+    def _tikhub(self, router: str, query: dict[str, str], headers) -> tuple:
+        """(status, body, content type, headers) for a TikHub-compatible route."""
+        population, now = self.market.creators, self.clock()
+        day = now.astimezone(UTC).date()
+        json_type = "application/json"
+        key = (headers.get("Authorization") or "").removeprefix("Bearer ").strip()
+        if key != tikhub_pages.DEMO_API_KEY:
+            # The real API echoes the submitted key in its 401 message; clients must redact it.
+            return 401, tikhub_pages.error_body(401, f"Invalid API key: {key}", router), json_type
+        with self._lock:
+            if self.faults.tikhub_rate_limit_burst > 0:
+                self.faults.tikhub_rate_limit_burst -= 1
+                return 429, tikhub_pages.error_body(429, "Rate limit exceeded", router), json_type, {"Retry-After": "0"}
+            if self.faults.tikhub_cloudflare > 0:
+                self.faults.tikhub_cloudflare -= 1
+                return 403, tikhub_pages.cloudflare_body(), "application/problem+json"
+        if self.faults.tikhub_no_balance:
+            return 402, tikhub_pages.error_body(402, "Insufficient balance", router), json_type
+        app = "/api/v1/tiktok/app/v3"
+        count = int(query.get("count", "20")) if query.get("count", "20").isdigit() else 20
+        if router == f"{app}/fetch_hashtag_detail":
+            data = tikhub_pages.hashtag_detail(population, query.get("ch_name", "").lower())
+        elif router == f"{app}/fetch_hashtag_video_list":
+            name = tikhub_pages.hashtag_name_for(query.get("ch_id", ""), HASHTAGS)
+            if name is None or name == self.faults.tikhub_failing_hashtag:
+                return 400, tikhub_pages.error_body(400, f"Invalid ch_id {query.get('ch_id')!r}", router), json_type
+            data = tikhub_pages.hashtag_videos(population, name, day, int(query.get("cursor", "0")), count)
+        elif router == f"{app}/fetch_video_search_result":
+            data = tikhub_pages.search_videos(population, query.get("keyword", ""), day, int(query.get("offset", "0")), count)
+        elif router == f"{app}/handler_user_profile":
+            creator = population.creator(query.get("sec_user_id") or query.get("user_id") or query.get("unique_id") or "")
+            if creator is None:
+                return 404, tikhub_pages.error_body(404, "User not found", router), json_type
+            data = tikhub_pages.app_profile(creator, day)
+        else:
+            return 404, tikhub_pages.error_body(404, "Not Found", router), json_type
+        return 200, tikhub_pages.envelope(router, query, data, now), json_type
+
     def _jsonld_store(self, path: str) -> tuple:
         shop = self.market.jsonld_shop
         prefix = f"/stores/{shop.name}"
@@ -260,6 +304,8 @@ class DemoMarketServer:
                     return self._send(200, b'{"status":"ok","demo":true}', "application/json")
                 if parts.path.startswith("/marketplace/"):
                     return self._send(*server._marketplace(parts.path, query, self.headers))
+                if parts.path.startswith("/tikhub/"):
+                    return self._send(*server._tikhub(parts.path.removeprefix("/tikhub"), query, self.headers))
                 if parts.path.startswith("/stores/"):
                     return self._send(*server._jsonld_store(parts.path))
                 if match := _STOREFRONT.match(parts.path):
