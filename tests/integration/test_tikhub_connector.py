@@ -22,9 +22,12 @@ def search(server, **overrides) -> CreatorSearch:
     return CreatorSearch(**(values | overrides))
 
 
-def scrape(lake, creator_search, api_key=DEMO_API_KEY, log=logging.getLogger("test-tikhub")):
+LOG = logging.getLogger("test-tikhub")
+
+
+def scrape(lake, creator_search, api_key=DEMO_API_KEY):
     writer = SnapshotWriter(lake, "creators", "tikhub", "tikhub", "test", DAY, run_id=f"t{time.monotonic_ns()}")
-    extras = write_snapshot(creator_search, writer, log, api_key, policy=FAST_RETRIES)
+    extras = write_snapshot(creator_search, writer, LOG, api_key, policy=FAST_RETRIES)
     return writer.finish(**extras)
 
 
