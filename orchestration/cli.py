@@ -60,6 +60,9 @@ def prepare_environment(home: RadarHome) -> bool:
     Returns True when this process started the embedded PostgreSQL (and so must stop it).
     """
     os.environ["RADAR_CONFIG"] = str(DEMO_CONFIG_PATH)
+    from orchestration.demo.tikhub_pages import DEMO_API_KEY
+
+    os.environ.setdefault("TIKHUB_API_KEY", DEMO_API_KEY)  # the demo's TikHub stand-in accepts only this key
     os.environ.setdefault("RADAR_LAKE_DIR", str(home.lake))
     os.environ["DAGSTER_HOME"] = str(home.dagster_home)
     write_dagster_yaml(home.dagster_home)

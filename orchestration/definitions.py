@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import dagster as dg
 
+from orchestration.assets.creators import build_creator_assets
 from orchestration.assets.dbt import build_dbt_assets
 from orchestration.assets.ingest import SNAPSHOT_KEY_PREFIX, build_product_snapshot_asset
 from orchestration.assets.staging import build_staged_products
-from orchestration.automation.schedules import build_hourly_snapshot_schedule
+from orchestration.automation.schedules import build_daily_creators_schedule, build_hourly_snapshot_schedule
 from orchestration.automation.sensors import build_stage_products_sensor
 from orchestration.config import RadarConfig, load_config
-from orchestration.partitions import hourly_partitions
+from orchestration.partitions import daily_partitions, hourly_partitions
 from orchestration.resources import resources_from_environment
 
 
@@ -39,11 +40,30 @@ def build_definitions(config: RadarConfig, resources: dict | None = None) -> dg.
         partitions_def=hourly,
         description=f"Replay archived {SNAPSHOT_KEY_PREFIX} snapshots through staging, checks and dbt (backfills, parser fixes).",
     )
+    creator_assets, creator_checks, creator_jobs, creator_schedules = [], [], [], []
+    if config.creators is not None:
+        daily = daily_partitions(config.partitions_start)
+        snapshot, staged, *gates = build_creator_assets(config.creators, daily)
+        creator_assets, creator_checks = [snapshot, staged], gates
+        creators_job = dg.define_asset_job(
+            "daily_creators_job",
+            selection=dg.AssetSelection.assets(snapshot, staged),
+            partitions_def=daily,
+            description="Search TikHub for today's creators, stage creators and videos, gate them with Great Expectations.",
+        )
+        restage_creators_job = dg.define_asset_job(
+            "restage_creators_job",
+            selection=dg.AssetSelection.assets(staged),
+            partitions_def=daily,
+            description="Replay archived creator search snapshots through staging and the gates (backfills, parser fixes).",
+        )
+        creator_jobs = [creators_job, restage_creators_job]
+        creator_schedules = [build_daily_creators_schedule(creators_job, daily)]
     return dg.Definitions(
-        assets=[*snapshots, staged_products, dbt_models],
-        asset_checks=[staged_products_gate],
-        jobs=[snapshots_job, products_job, restage_job],
-        schedules=[build_hourly_snapshot_schedule(snapshots_job, hourly, snapshot_keys)],
+        assets=[*snapshots, staged_products, dbt_models, *creator_assets],
+        asset_checks=[staged_products_gate, *creator_checks],
+        jobs=[snapshots_job, products_job, restage_job, *creator_jobs],
+        schedules=[build_hourly_snapshot_schedule(snapshots_job, hourly, snapshot_keys), *creator_schedules],
         sensors=[build_stage_products_sensor(restage_job, hourly, snapshot_keys)],
         resources=resources if resources is not None else resources_from_environment(),
     )

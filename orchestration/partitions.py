@@ -24,3 +24,14 @@ def hours_in_window(window: dg.TimeWindow) -> Iterator[datetime]:
     while hour < end:
         yield hour
         hour += timedelta(hours=1)
+
+
+def daily_partitions(start: datetime) -> dg.DailyPartitionsDefinition:
+    """Daily UTC partitions; today is included (end_offset=1), like the hourly ones."""
+    return dg.DailyPartitionsDefinition(start_date=start.strftime("%Y-%m-%d"), timezone="UTC", end_offset=1)
+
+
+def partition_starts(window: dg.TimeWindow, partitions_def: dg.TimeWindowPartitionsDefinition) -> Iterator[datetime]:
+    """Start of every partition of ``partitions_def`` in a run's time window (hourly or daily)."""
+    for key in partitions_def.get_partition_keys_in_time_window(window):
+        yield partitions_def.time_window_for_partition_key(key).start.astimezone(UTC)

@@ -97,12 +97,14 @@ def demo_config(server_url: str, shops: tuple[str, ...] = ("glow-lab", "kopi-nus
     return RadarConfig(product_sources=[*sources, *extra_sources], brands=demo_brands())
 
 
-def build_test_definitions(config: RadarConfig, database_url: str, store):
+def build_test_definitions(config: RadarConfig, database_url: str, store, tikhub_api_key: str | None = None):
     """The real Definitions with resources pointed at the test database and lake."""
     from dagster_dbt import DbtCliResource
 
+    from orchestration.assets.creators import TikHubResource
     from orchestration.assets.dbt import dbt_project
     from orchestration.definitions import build_definitions
+    from orchestration.demo.tikhub_pages import DEMO_API_KEY
     from orchestration.resources import dbt_executable
     from orchestration.resources.warehouse import WarehouseResource
 
@@ -112,6 +114,7 @@ def build_test_definitions(config: RadarConfig, database_url: str, store):
             "object_store": store,
             "warehouse": WarehouseResource(database_url=database_url),
             "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable()),
+            "tikhub_api": TikHubResource(api_key=tikhub_api_key or DEMO_API_KEY),
         },
     )
 

@@ -25,3 +25,19 @@ def build_hourly_snapshot_schedule(job, partitions_def: dg.TimeWindowPartitionsD
                                 asset_selection=[key], tags={"radar/source_asset": key.to_user_string()})
 
     return hourly_snapshot_schedule
+
+
+def build_daily_creators_schedule(job, partitions_def: dg.TimeWindowPartitionsDefinition) -> dg.ScheduleDefinition:
+    @dg.schedule(
+        job=job,
+        cron_schedule="20 1 * * *",
+        execution_timezone="UTC",
+        default_status=dg.DefaultScheduleStatus.STOPPED,
+        description="At 01:20 UTC, search TikHub for the day's creators, stage them and gate them (one run).",
+    )
+    def daily_creators_schedule(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
+        tick = context.scheduled_execution_time.astimezone(UTC)
+        partition_key = partitions_def.get_partition_key_for_timestamp(tick.timestamp())
+        return dg.RunRequest(run_key=f"creators:{partition_key}", partition_key=partition_key)
+
+    return daily_creators_schedule

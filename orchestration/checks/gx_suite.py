@@ -17,7 +17,7 @@ from typing import Any
 import dagster as dg
 import pandas as pd
 
-from orchestration.partitions import hours_in_window
+from orchestration.partitions import partition_starts
 
 EXPECTATIONS_DIR = Path(__file__).resolve().parents[2] / "expectations"
 SAMPLE_SIZE = 5
@@ -128,7 +128,7 @@ def build_partitioned_gx_check(
         validator = SuiteValidator(suite_definition)
         failures: list[ExpectationFailure] = []
         row_counts: dict[str, int] = {}
-        for partition_start in hours_in_window(context.partition_time_window):
+        for partition_start in partition_starts(context.partition_time_window, partitions_def):
             key = partitions_def.get_partition_key_for_timestamp(partition_start.timestamp())
             frame = load_rows(resource, partition_start)
             row_counts[key] = len(frame)

@@ -42,10 +42,12 @@ def dbt_executable() -> str:
 
 
 def resources_from_environment() -> dict[str, Any]:
+    from orchestration.assets.creators import TikHubResource
     from orchestration.assets.dbt import dbt_project
 
     return {
         "object_store": object_store_from_environment(),
         "warehouse": WarehouseResource(database_url=dg.EnvVar("RADAR_DATABASE_URL")),
         "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable()),
+        "tikhub_api": TikHubResource(api_key=dg.EnvVar("TIKHUB_API_KEY")),
     }

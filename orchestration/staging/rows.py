@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -45,5 +45,53 @@ class QuarantinedRecord(NamedTuple):
     reason: str
 
 
+class CreatorObservation(NamedTuple):
+    partition_date: date
+    snapshot_key: str
+    observed_at: datetime
+    user_id: str | None
+    sec_uid: str | None
+    handle: str | None
+    nickname: str | None
+    followers: int | None
+    following: int | None
+    hearts: int | None
+    videos: int | None
+    signature: str | None
+    avatar_url: str | None
+
+
+class VideoObservation(NamedTuple):
+    partition_date: date
+    snapshot_key: str
+    observed_at: datetime
+    aweme_id: str
+    author_user_id: str | None
+    author_handle: str | None
+    caption: str
+    hashtags: list[str]
+    mentions: list[str]
+    created_at: datetime | None
+    play_count: int | None
+    digg_count: int | None
+    comment_count: int | None
+    share_count: int | None
+    collect_count: int | None
+    found_by: list[str]
+
+
+class SearchTarget(NamedTuple):
+    partition_date: date
+    target: str
+    target_kind: str
+    pages: int
+    videos: int
+    returned_data: bool
+    error: str | None
+
+
 PRODUCT_OBSERVATION_COLUMNS = ProductObservation._fields
+CREATOR_OBSERVATION_COLUMNS = CreatorObservation._fields
+VIDEO_OBSERVATION_COLUMNS = VideoObservation._fields
+SEARCH_TARGET_COLUMNS = SearchTarget._fields
 QUARANTINE_COLUMNS = QuarantinedRecord._fields

@@ -52,3 +52,53 @@ create table if not exists landing.quarantine (
 );
 create index if not exists quarantine_partition_idx
     on landing.quarantine (domain, partition_hour);
+
+-- Creators (TikHub), one partition per UTC day. The day's rows are replaced in one transaction.
+create table if not exists landing.creator_observations (
+    partition_date  date         not null,
+    snapshot_key    text         not null,
+    observed_at     timestamptz  not null,
+    user_id         text,
+    sec_uid         text,
+    handle          text,
+    nickname        text,
+    followers       bigint,
+    following       bigint,
+    hearts          bigint,
+    videos          bigint,
+    signature       text,
+    avatar_url      text
+);
+create index if not exists creator_observations_partition_idx on landing.creator_observations (partition_date);
+create index if not exists creator_observations_user_idx on landing.creator_observations (user_id, partition_date);
+
+create table if not exists landing.video_observations (
+    partition_date   date         not null,
+    snapshot_key     text         not null,
+    observed_at      timestamptz  not null,
+    aweme_id         text,
+    author_user_id   text,
+    author_handle    text,
+    caption          text,
+    hashtags         text[]       not null,
+    mentions         text[]       not null,
+    created_at       timestamptz,
+    play_count       bigint,
+    digg_count       bigint,
+    comment_count    bigint,
+    share_count      bigint,
+    collect_count    bigint,
+    found_by         text[]       not null
+);
+create index if not exists video_observations_partition_idx on landing.video_observations (partition_date);
+
+-- One row per configured hashtag or keyword per day: did it return data? (the coverage gate)
+create table if not exists landing.creator_search_targets (
+    partition_date  date     not null,
+    target          text     not null,
+    target_kind     text     not null,
+    pages           integer  not null,
+    videos          integer  not null,
+    returned_data   boolean  not null,
+    error           text
+);

@@ -1,0 +1,140 @@
+"""Creator discovery assets (daily): the TikHub search snapshot, then staged creators and videos."""
+
+import time
+from datetime import UTC, datetime, timedelta
+
+import dagster as dg
+import pandas as pd
+
+from orchestration.checks.gx_suite import build_partitioned_gx_check
+from orchestration.config import CreatorSearch
+from orchestration.partitions import partition_starts
+from orchestration.resources.warehouse import WarehouseResource
+from orchestration.snapshots.layout import attempt_id
+from orchestration.snapshots.manifest import SnapshotWriter
+from orchestration.snapshots.store import ObjectStore
+from orchestration.sources import tikhub
+from orchestration.staging.creators import CREATOR_SOURCE, CREATORS_DOMAIN, stage_creators_day
+
+LATE_SCRAPE_GRACE = timedelta(hours=1)
+
+
+class TikHubResource(dg.ConfigurableResource):
+    """The TikHub API key, from the TIKHUB_API_KEY environment variable (never logged)."""
+
+    api_key: str
+
+
+def build_creator_assets(search: CreatorSearch, partitions_def: dg.DailyPartitionsDefinition) -> list:
+    @dg.asset(
+        key="creator_search_snapshot",
+        partitions_def=partitions_def,
+        group_name="creators_ingest",
+        kinds={"s3", "python"},
+        description="Raw TikHub responses of the day: hashtag and keyword video pages, then each author's profile, "
+                    "plus a manifest with per-target results and coverage.",
+        metadata={"connector": f"{tikhub.CONNECTOR_NAME} {tikhub.CONNECTOR_VERSION}", "base_url": search.base_url,
+                  "hashtags": ", ".join(h.name for h in search.hashtags), "keywords": ", ".join(search.keywords)},
+        retry_policy=dg.RetryPolicy(max_retries=1, delay=60),
+        pool="source-tikhub",
+    )
+    def creator_search_snapshot(context: dg.AssetExecutionContext, object_store: ObjectStore,
+                                tikhub_api: TikHubResource) -> dg.MaterializeResult:
+        day = context.partition_time_window.start.astimezone(UTC)
+        now = datetime.now(UTC)
+        if not (day <= now < day + timedelta(days=1) + LATE_SCRAPE_GRACE):
+            raise dg.Failure(
+                f"refusing to search TikHub for {day:%Y-%m-%d} on {now:%Y-%m-%d %H:%M} UTC: a search shows today's "
+                "creators, so it can only be filed under today. Re-materialize staged_creators to replay a past day.",
+                allow_retries=False,
+            )
+        started = time.monotonic()
+        writer = SnapshotWriter(object_store, CREATORS_DOMAIN, CREATOR_SOURCE, tikhub.CONNECTOR_NAME,
+                                tikhub.CONNECTOR_VERSION, day, run_id=attempt_id(context.run.run_id, context.retry_number))
+        try:
+            extras = tikhub.write_snapshot(search, writer, context.log, tikhub_api.api_key)
+        except tikhub.TikHubAuthError as error:
+            raise dg.Failure(description=str(error), allow_retries=False) from None
+        manifest = writer.finish(**extras)
+        failed = {name: result["error"] for name, result in manifest["targets"].items() if result["error"]}
+        return dg.MaterializeResult(metadata={
+            "manifest_key": manifest["manifest_key"],
+            "object_store": object_store.describe(),
+            "pages": manifest["pages"],
+            "videos": sum(result["videos"] for result in manifest["targets"].values()),
+            "authors": manifest["authors"],
+            "coverage": manifest["coverage"],
+            "failed_targets": dg.MetadataValue.json(failed),
+            "profile_failures": len(manifest["profile_failures"]),
+            "retries": manifest["retries"],
+            "bytes": manifest["bytes"],
+            "duration_s": round(time.monotonic() - started, 2),
+        })
+
+    @dg.multi_asset(
+        specs=[
+            dg.AssetSpec("staged_creators", deps=["creator_search_snapshot"], group_name="creators_staging", kinds={"postgres"},
+                         description="landing.creator_observations: one row per creator per day from profile calls.",
+                         metadata={"table": "landing.creator_observations"}),
+            dg.AssetSpec("staged_videos", deps=["creator_search_snapshot"], group_name="creators_staging", kinds={"postgres"},
+                         description="landing.video_observations: one row per video per day, with the hashtags and "
+                                     "keywords that found it; landing.creator_search_targets holds per-target coverage.",
+                         metadata={"table": "landing.video_observations"}),
+        ],
+        partitions_def=partitions_def,
+        backfill_policy=dg.BackfillPolicy.single_run(),
+        can_subset=False,
+    )
+    def staged_creators_and_videos(context: dg.AssetExecutionContext, object_store: ObjectStore,
+                                   warehouse: WarehouseResource):
+        started = time.monotonic()
+        warehouse.ensure_landing_schema()
+        totals = {"creators": 0, "videos": 0, "quarantined": 0}
+        coverage: dict[str, float] = {}
+        failed: dict[str, dict[str, str]] = {}
+        days = list(partition_starts(context.partition_time_window, partitions_def))
+        for position, day in enumerate(days, start=1):
+            staged = stage_creators_day(object_store, warehouse, day)
+            totals = {key: totals[key] + getattr(staged, key) for key in totals}
+            coverage[f"{day:%Y-%m-%d}"] = staged.coverage
+            if staged.failed_targets:
+                failed[f"{day:%Y-%m-%d}"] = staged.failed_targets
+            context.log.info(f"[{position}/{len(days)}] {day:%Y-%m-%d}: {staged.creators} creators, {staged.videos} videos, "
+                             f"{staged.quarantined} quarantined, coverage {staged.coverage:.0%}")
+        common = {"days": len(days), "quarantined": totals["quarantined"], "duration_s": round(time.monotonic() - started, 2)}
+        yield dg.MaterializeResult(asset_key="staged_creators", metadata={"rows": totals["creators"], **common})
+        yield dg.MaterializeResult(asset_key="staged_videos", metadata={
+            "rows": totals["videos"], "coverage": dg.MetadataValue.json(coverage),
+            "failed_targets": dg.MetadataValue.json(failed), **common})
+
+    creators_gate = build_partitioned_gx_check(
+        asset="staged_creators", suite_file="staged_creators.json", partitions_def=partitions_def,
+        load_rows=lambda warehouse, day: load_day(warehouse, "landing.creator_observations", day),
+        suite_parameters=lambda warehouse, day: {}, required_resource_keys={"warehouse"}, resource_for_loading="warehouse",
+    )
+    videos_gate = build_partitioned_gx_check(
+        asset="staged_videos", suite_file="staged_videos.json", partitions_def=partitions_def,
+        load_rows=lambda warehouse, day: load_day(warehouse, "landing.video_observations", day),
+        suite_parameters=lambda warehouse, day: {}, required_resource_keys={"warehouse"}, resource_for_loading="warehouse",
+    )
+    coverage_gate = build_partitioned_gx_check(
+        asset="staged_videos", suite_file="creator_search_coverage.json", partitions_def=partitions_def,
+        load_rows=lambda warehouse, day: load_day(warehouse, "landing.creator_search_targets", day),
+        suite_parameters=lambda warehouse, day: {"min_coverage": search.min_coverage},
+        required_resource_keys={"warehouse"}, resource_for_loading="warehouse",
+    )
+    return [creator_search_snapshot, staged_creators_and_videos, creators_gate, videos_gate, coverage_gate]
+
+
+def load_day(warehouse: WarehouseResource, table: str, day: datetime) -> pd.DataFrame:
+    with warehouse.connect() as connection:
+        cursor = connection.execute(f"select * from {table} where partition_date = %s", [day.astimezone(UTC).date()])
+        columns = [column.name for column in cursor.description]
+        frame = pd.DataFrame(cursor.fetchall(), columns=columns)
+    for column in frame.columns:
+        if column in {"followers", "following", "hearts", "videos", "play_count", "digg_count", "comment_count",
+                      "share_count", "collect_count", "pages"}:
+            frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("float64")
+        elif column == "returned_data":
+            frame[column] = frame[column].astype("float64")
+    return frame
