@@ -43,7 +43,7 @@ def build_definitions(config: RadarConfig, resources: dict | None = None) -> dg.
     creator_assets, creator_checks, creator_jobs, creator_schedules = [], [], [], []
     if config.creators is not None:
         daily = daily_partitions(config.partitions_start)
-        snapshot, staged, *gates = build_creator_assets(config.creators, daily)
+        snapshot, staged, *gates = build_creator_assets(config.creators, daily, config.brands)
         creator_assets, creator_checks = [snapshot, staged], gates
         creators_job = dg.define_asset_job(
             "daily_creators_job",

@@ -19,3 +19,16 @@
         delete from {{ this }} where {{ predicate }}
     {% endif %}
 {%- endmacro %}
+
+{#- Daily tables: the UTC dates the window covers (a daily partition is one date). -#}
+{% macro window_start_date() -%}
+    ({{ window_start() }} at time zone 'UTC')::date
+{%- endmacro %}
+
+{% macro window_end_date() -%}
+    ({{ window_end() }} at time zone 'UTC')::date
+{%- endmacro %}
+
+{% macro in_window_date(column) -%}
+    ({{ column }} >= {{ window_start_date() }} and {{ column }} < {{ window_end_date() }})
+{%- endmacro %}

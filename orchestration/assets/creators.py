@@ -1,6 +1,7 @@
 """Creator discovery assets (daily): the TikHub search snapshot, then staged creators and videos."""
 
 import time
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 
 import dagster as dg
@@ -25,7 +26,8 @@ class TikHubResource(dg.ConfigurableResource):
     api_key: str
 
 
-def build_creator_assets(search: CreatorSearch, partitions_def: dg.DailyPartitionsDefinition) -> list:
+def build_creator_assets(search: CreatorSearch, partitions_def: dg.DailyPartitionsDefinition,
+                         brands: Mapping[str, list[str]]) -> list:
     @dg.asset(
         key="creator_search_snapshot",
         partitions_def=partitions_def,
@@ -94,7 +96,7 @@ def build_creator_assets(search: CreatorSearch, partitions_def: dg.DailyPartitio
         failed: dict[str, dict[str, str]] = {}
         days = list(partition_starts(context.partition_time_window, partitions_def))
         for position, day in enumerate(days, start=1):
-            staged = stage_creators_day(object_store, warehouse, day)
+            staged = stage_creators_day(object_store, warehouse, day, brands)
             totals = {key: totals[key] + getattr(staged, key) for key in totals}
             coverage[f"{day:%Y-%m-%d}"] = staged.coverage
             if staged.failed_targets:

@@ -9,6 +9,7 @@ from profile calls only, since list authors carry zeroed counts. Everything for 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -54,7 +55,13 @@ class StagedDay:
     failed_targets: dict[str, str] = field(default_factory=dict)
 
 
-def stage_creators_day(store: ObjectStore, warehouse: WarehouseResource, day: datetime) -> StagedDay:
+def brand_alias_rows(brands: Mapping[str, list[str]]) -> list[tuple[str, str]]:
+    """(brand, alias) pairs; the canonical name is always an alias of itself."""
+    return sorted({(brand, alias) for brand, aliases in brands.items() for alias in (brand, *aliases)})
+
+
+def stage_creators_day(store: ObjectStore, warehouse: WarehouseResource, day: datetime,
+                       brands: Mapping[str, list[str]] | None = None) -> StagedDay:
     manifest = latest_manifest(store, CREATORS_DOMAIN, CREATOR_SOURCE, day)
     if manifest is None:
         raise NoCreatorSnapshotError(
@@ -116,6 +123,7 @@ def stage_creators_day(store: ObjectStore, warehouse: WarehouseResource, day: da
                       targets),
         PartitionLoad("landing.quarantine", QUARANTINE_COLUMNS, "domain = %s and partition_hour = %s",
                       [CREATORS_DOMAIN, day], quarantine),
+        PartitionLoad("landing.brand_aliases", ("brand", "alias"), "true", [], brand_alias_rows(brands or {})),
     ])
     staged.creators, staged.videos, staged.quarantined = len(creators), len(videos), len(quarantine)
     return staged

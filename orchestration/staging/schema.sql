@@ -102,3 +102,9 @@ create table if not exists landing.creator_search_targets (
     returned_data   boolean  not null,
     error           text
 );
+
+-- The config file's brand dictionary, for brand mentions in captions (replaced whole on each creator staging run).
+create table if not exists landing.brand_aliases (
+    brand  text  not null,
+    alias  text  not null
+);
