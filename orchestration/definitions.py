@@ -5,7 +5,7 @@ from __future__ import annotations
 import dagster as dg
 
 from orchestration.assets.creators import build_creator_assets
-from orchestration.assets.dbt import build_dbt_assets
+from orchestration.assets.dbt import build_creator_dbt_assets, build_dbt_assets
 from orchestration.assets.ingest import SNAPSHOT_KEY_PREFIX, build_product_snapshot_asset
 from orchestration.assets.staging import build_staged_products
 from orchestration.automation.schedules import build_daily_creators_schedule, build_hourly_snapshot_schedule
@@ -44,18 +44,20 @@ def build_definitions(config: RadarConfig, resources: dict | None = None) -> dg.
     if config.creators is not None:
         daily = daily_partitions(config.partitions_start)
         snapshot, staged, *gates = build_creator_assets(config.creators, daily, config.brands)
-        creator_assets, creator_checks = [snapshot, staged], gates
+        creator_models = build_creator_dbt_assets(daily, config.creators.comet)
+        creator_assets, creator_checks = [snapshot, staged, creator_models], gates
         creators_job = dg.define_asset_job(
             "daily_creators_job",
-            selection=dg.AssetSelection.assets(snapshot, staged),
+            selection=dg.AssetSelection.assets(snapshot, staged, creator_models),
             partitions_def=daily,
-            description="Search TikHub for today's creators, stage creators and videos, gate them with Great Expectations.",
+            description="Search TikHub for today's creators, stage creators and videos, gate them with Great "
+                        "Expectations, build the creator marts (growth, velocity, comets, brand mentions).",
         )
         restage_creators_job = dg.define_asset_job(
             "restage_creators_job",
-            selection=dg.AssetSelection.assets(staged),
+            selection=dg.AssetSelection.assets(staged, creator_models),
             partitions_def=daily,
-            description="Replay archived creator search snapshots through staging and the gates (backfills, parser fixes).",
+            description="Replay archived creator search snapshots through staging, the gates and the creator marts.",
         )
         creator_jobs = [creators_job, restage_creators_job]
         creator_schedules = [build_daily_creators_schedule(creators_job, daily)]

@@ -17,7 +17,7 @@ from dagster_dbt import (
     dbt_assets,
 )
 
-from orchestration.config import PROJECT_ROOT
+from orchestration.config import PROJECT_ROOT, CometThresholds
 from orchestration.resources import dbt_executable
 from orchestration.resources.warehouse import WarehouseResource, dbt_connection_environment
 
@@ -57,9 +57,10 @@ def partition_window_vars(window: dg.TimeWindow) -> dict[str, str]:
     return {"window_start": window.start.isoformat(), "window_end": window.end.isoformat()}
 
 
-def dbt_build_args(window: dg.TimeWindow) -> list[str]:
+def dbt_build_args(window: dg.TimeWindow, extra_vars: Mapping[str, Any] | None = None) -> list[str]:
     # dbt unit tests check SQL logic, not a partition's data: pytest runs them once, not every hour.
-    return ["build", "--vars", json.dumps(partition_window_vars(window)), "--exclude-resource-type", "unit_test"]
+    variables = {**partition_window_vars(window), **(extra_vars or {})}
+    return ["build", "--vars", json.dumps(variables), "--exclude-resource-type", "unit_test"]
 
 
 @contextmanager
@@ -86,23 +87,66 @@ class RadarDbtTranslator(DagsterDbtTranslator):
         return {"staging": "dbt_staging", "intermediate": "dbt_intermediate", "marts": "marts"}.get(layer, "dbt")
 
 
+class CreatorDbtTranslator(DagsterDbtTranslator):
+    """Creator models get their own groups, apart from the hourly product layers."""
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        fqn = dbt_resource_props.get("fqn", [])
+        layer = fqn[1] if len(fqn) > 2 else "dbt"
+        return {"staging": "creators_dbt_staging", "intermediate": "creators_dbt_intermediate",
+                "marts": "creators_marts"}.get(layer, "creators_dbt")
+
+
+CREATOR_MODELS = "tag:creators"
+
+
 def build_dbt_assets(partitions_def: dg.TimeWindowPartitionsDefinition) -> dg.AssetsDefinition:
+    """The hourly product models (everything but the creator models)."""
     ensure_dbt_manifest()
 
     @dbt_assets(
         manifest=dbt_project.manifest_path,
         project=dbt_project,
+        exclude=CREATOR_MODELS,
         partitions_def=partitions_def,
         backfill_policy=dg.BackfillPolicy.single_run(),
         dagster_dbt_translator=RadarDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_code_references=False)),
     )
     def radar_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
         """Build the dbt models and run their tests for the run's partition window."""
-        window = context.partition_time_window
-        context.log.info(f"dbt window {window.start.isoformat()} .. {window.end.isoformat()}")
-        # Row counts query the warehouse from this process while dbt streams, so the connection
-        # settings stay in place for the whole invocation.
-        with environment(warehouse.dbt_environment()):
-            yield from dbt.cli(dbt_build_args(window), context=context).stream().fetch_row_counts()
+        yield from _build_window(context, dbt, warehouse, {})
 
     return radar_dbt_models
+
+
+def build_creator_dbt_assets(partitions_def: dg.TimeWindowPartitionsDefinition,
+                             comet: CometThresholds) -> dg.AssetsDefinition:
+    """The daily creator models; comet thresholds come from the config file as dbt vars."""
+    ensure_dbt_manifest()
+    comet_vars = {"comet_min_followers": comet.min_followers, "comet_max_followers": comet.max_followers,
+                  "comet_min_video_views": comet.min_video_views}
+
+    @dbt_assets(
+        manifest=dbt_project.manifest_path,
+        project=dbt_project,
+        select=CREATOR_MODELS,
+        name="radar_dbt_creator_models",
+        partitions_def=partitions_def,
+        backfill_policy=dg.BackfillPolicy.single_run(),
+        dagster_dbt_translator=CreatorDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_code_references=False)),
+    )
+    def radar_dbt_creator_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
+        """Build the creator models and run their tests for the run's days."""
+        yield from _build_window(context, dbt, warehouse, comet_vars)
+
+    return radar_dbt_creator_models
+
+
+def _build_window(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource,
+                  extra_vars: Mapping[str, Any]):
+    window = context.partition_time_window
+    context.log.info(f"dbt window {window.start.isoformat()} .. {window.end.isoformat()}")
+    # Row counts query the warehouse from this process while dbt streams, so the connection
+    # settings stay in place for the whole invocation.
+    with environment(warehouse.dbt_environment()):
+        yield from dbt.cli(dbt_build_args(window, extra_vars), context=context).stream().fetch_row_counts()

@@ -246,7 +246,7 @@ class DemoMarketServer:
         elif router == f"{app}/fetch_video_search_result":
             data = tikhub_pages.search_videos(population, query.get("keyword", ""), day, int(query.get("offset", "0")), count)
         elif router == f"{app}/handler_user_profile":
-            creator = population.creator(query.get("sec_user_id") or query.get("user_id") or query.get("unique_id") or "")
+            creator = population.creator(query.get("sec_user_id") or query.get("user_id") or query.get("unique_id") or "", day)
             if creator is None:
                 return 404, tikhub_pages.error_body(404, "User not found", router), json_type
             data = tikhub_pages.app_profile(creator, day)

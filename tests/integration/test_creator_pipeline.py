@@ -8,7 +8,7 @@ from dagster._serdes import serialize_value
 
 from orchestration.config import CreatorSearch, RadarConfig
 from orchestration.demo.tikhub_pages import DEMO_API_KEY
-from tests.conftest import build_test_definitions, range_tags
+from tests.conftest import build_test_definitions, demo_brands, range_tags
 
 
 def today() -> str:
@@ -18,7 +18,7 @@ def today() -> str:
 def creators_config(server, **overrides) -> RadarConfig:
     values = {"base_url": f"{server.url}/tikhub", "hashtags": ["skincare", "serum", "kopi", "glowup"],
               "keywords": ["serum", "kopi susu"], "pages_per_hashtag": 2, "rate_limit_per_second": 50}
-    return RadarConfig(creators=CreatorSearch(**(values | overrides)))
+    return RadarConfig(creators=CreatorSearch(**(values | overrides)), brands=demo_brands())
 
 
 def run_day(defs, instance, job="daily_creators_job"):
@@ -30,7 +30,7 @@ def every_event_text(instance) -> str:
     return "\n".join(serialize_value(record) for run in instance.get_runs() for record in instance.all_logs(run.run_id))
 
 
-def test_a_day_is_snapshotted_staged_and_gated(market_server, database_url, lake):
+def test_a_day_is_snapshotted_staged_gated_and_finds_the_demo_comets(market_server, database_url, lake, demo_market):
     defs = build_test_definitions(creators_config(market_server), database_url, lake)
     instance = dg.DagsterInstance.ephemeral()
     result = run_day(defs, instance)
@@ -38,7 +38,9 @@ def test_a_day_is_snapshotted_staged_and_gated(market_server, database_url, lake
     (snapshot,) = result.asset_materializations_for_node("creator_search_snapshot")
     assert snapshot.metadata["coverage"].value == 1.0 and snapshot.metadata["authors"].value > 20
     checks = {e.check_name: e.passed for e in result.get_asset_check_evaluations()}
-    assert checks == {"gx_staged_creators": True, "gx_staged_videos": True, "gx_creator_search_coverage": True}
+    assert {name for name in checks if name.startswith("gx_")} == {"gx_staged_creators", "gx_staged_videos",
+                                                                    "gx_creator_search_coverage"}
+    assert all(checks.values()) and len(checks) > 20  # the GX gates and every dbt test of the creator models
     with psycopg.connect(database_url) as connection:
         creators, distinct_creators = connection.execute(
             "select count(*), count(distinct user_id) from landing.creator_observations").fetchone()
@@ -48,6 +50,19 @@ def test_a_day_is_snapshotted_staged_and_gated(market_server, database_url, lake
     assert creators == distinct_creators == snapshot.metadata["authors"].value
     assert videos > 50 and multi_target > 0  # one row per video even when two hashtags found it
     assert zero_followers == (0,)  # counts come from profiles, not the zeroed list authors
+
+    # The comet mart finds exactly the demo's comets for the day, with their best qualifying video.
+    config = creators_config(market_server).creators
+    truth = demo_market.creators.comets_on(datetime.now(UTC).date(), config.comet,
+                                           hashtags=tuple(h.name for h in config.hashtags), keywords=tuple(config.keywords),
+                                           per_target=config.pages_per_hashtag * config.videos_per_page)
+    with psycopg.connect(database_url) as connection:
+        found = dict(connection.execute(
+            "select handle, qualifying_video_id from marts.mart_comet_creators where comet_day = %s", [today()]).fetchall())
+        mentions = connection.execute(
+            "select count(*), count(distinct brand) from marts.mart_creator_brand_mentions").fetchone()
+    assert truth and found == truth
+    assert mentions[0] > 0 and mentions[1] > 1
 
     # Replaying the day from the archive gives the same rows.
     def rows():

@@ -24,8 +24,7 @@ known_brands as (
     select brand, alias from {{ ref('stg_landing__brand_aliases') }}
     union
     select brand, lower(brand) as alias
-    from {{ ref('dim_products') }}
-    where brand is not null
+    from ({{ product_brand_listings() }}) as products
 
 ),
 

@@ -45,9 +45,7 @@ per_creator as (
 
 products as (
 
-    select brand, currency_code, latest_price
-    from {{ ref('dim_products') }}
-    where brand is not null
+    {{ product_brand_listings() }}
 
 ),
 
