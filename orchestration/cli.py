@@ -158,17 +158,97 @@ def build_demo_data(market, hours: int, live_scrape: bool) -> None:
         if not result.success:
             raise SystemExit(f"[radar] live scrape run {result.run_id} failed; open the Dagster UI to see why")
 
+    if config.creators is not None:
+        build_creator_demo_data(market, config, instance, store, days=CREATOR_HISTORY_DAYS, live_search=live_scrape)
+
     from orchestration.resources.warehouse import WarehouseResource
 
     warehouse = WarehouseResource(database_url=os.environ["RADAR_DATABASE_URL"])
-    for table in ("landing.product_observations", "landing.quarantine", "marts.fct_price_history", "marts.dim_products",
-                  "marts.mart_market_kpis"):
+    tables = ["landing.product_observations", "landing.quarantine", "marts.fct_price_history", "marts.dim_products",
+              "marts.mart_market_kpis"]
+    if config.creators is not None:
+        tables += ["landing.creator_observations", "landing.video_observations", "marts.fct_creator_daily",
+                   "marts.mart_creator_growth_velocity", "marts.mart_comet_creators", "marts.mart_creator_brand_mentions"]
+    for table in tables:
         (count,) = warehouse.query(f"select count(*) from {table}")[0]
         _say(f"{table}: {count:,} rows")
     by_kind = warehouse.query(
         "select source_kind, count(distinct source_name), count(*) from landing.product_observations "
         "where partition_hour = (select max(partition_hour) from landing.product_observations) group by 1 order by 1")
     _say("latest hour by connector kind: " + ", ".join(f"{kind} {sources} source(s) {rows:,} rows" for kind, sources, rows in by_kind))
+
+
+CREATOR_HISTORY_DAYS = 14
+
+
+def build_creator_demo_data(market, config, instance, store, days: int, live_search: bool) -> None:
+    """Creator history for the past ``days`` days (fetched by the real connector from the demo's
+    TikHub stand-in, clock pinned to each day), one backfill run, then today's search live."""
+    import dagster as dg
+
+    from orchestration.definitions import defs
+    from orchestration.demo.creator_history import (
+        GENERATED_BY,
+        HISTORY_RUN_ID,
+        creator_history_exists,
+        write_creator_history,
+    )
+    from orchestration.partitions import daily_partitions
+    from orchestration.snapshots.layout import manifest_key, snapshot_prefix
+
+    partitions = daily_partitions(config.partitions_start)
+    today = current_hour().replace(hour=0)
+    history_days = [today - timedelta(days=offset) for offset in range(days, 0, -1)]
+
+    def key(day: datetime) -> str:
+        return partitions.get_partition_key_for_timestamp(day.timestamp())
+
+    started = time.monotonic()
+    written = write_creator_history(store, market, config.creators, history_days)
+    _say(f"creators: wrote {len(written)} daily search snapshots ({days} days, existing ones kept) "
+         f"in {time.monotonic() - started:.1f}s")
+    asset_key = dg.AssetKey("creator_search_snapshot")
+    done = instance.get_materialized_partitions(asset_key)
+    for day in history_days:
+        if key(day) in done or not creator_history_exists(store, day):
+            continue
+        manifest_object = manifest_key(snapshot_prefix("creators", "tikhub", day, HISTORY_RUN_ID))
+        instance.report_runless_asset_event(dg.AssetMaterialization(
+            asset_key=asset_key, partition=key(day), description=f"Demo history snapshot written by the {GENERATED_BY}.",
+            metadata={"manifest_key": manifest_object, "generated_by": GENERATED_BY}))
+    built = instance.get_materialized_partitions(dg.AssetKey(["marts", "mart_comet_creators"]))
+    missing = [day for day in history_days if key(day) not in built]
+    if missing:
+        _say(f"creators: backfill of staging, gates and creator marts for {key(missing[0])} .. {key(missing[-1])} (one run)")
+        result = defs.resolve_job_def("restage_creators_job").execute_in_process(
+            instance=instance, raise_on_error=False,
+            tags={"dagster/asset_partition_range_start": key(missing[0]),
+                  "dagster/asset_partition_range_end": key(missing[-1]), "radar/trigger": "radar demo backfill"})
+        if not result.success:
+            raise SystemExit(f"[radar] creator backfill run {result.run_id} failed; open the Dagster UI to see why")
+    if live_search and key(today) not in built:
+        _say(f"creators: searching the demo TikHub API live for today {key(today)}")
+        result = defs.resolve_job_def("daily_creators_job").execute_in_process(
+            instance=instance, partition_key=key(today), tags={"radar/trigger": "radar demo live search"},
+            raise_on_error=False)
+        if not result.success:
+            raise SystemExit(f"[radar] live creator search run {result.run_id} failed; open the Dagster UI to see why")
+    report_comets(market, config.creators, today)
+
+
+def report_comets(market, search, day: datetime) -> None:
+    """Today's comets from the mart next to the demo generator's ground truth."""
+    import psycopg
+
+    truth = market.creators.comets_on(day.date(), search.comet, hashtags=tuple(h.name for h in search.hashtags),
+                                      keywords=tuple(search.keywords), per_target=search.pages_per_hashtag * search.videos_per_page)
+    with psycopg.connect(os.environ["RADAR_DATABASE_URL"]) as connection:
+        found = dict(connection.execute(
+            "select handle, qualifying_video_id from marts.mart_comet_creators where comet_day = %s order by velocity_rank",
+            [day.date()]).fetchall())
+    verdict = "match" if found == truth else f"DIFFER (missing {sorted(set(truth) - set(found))}, extra {sorted(set(found) - set(truth))})"
+    _say(f"comets on {day:%Y-%m-%d}: mart {len(found)}, demo ground truth {len(truth)}: {verdict}; "
+         f"fastest first: {', '.join(list(found)[:5])}")
 
 
 def staged_sources_by_hour(since: datetime) -> dict[datetime, set[str]]:
@@ -294,6 +374,14 @@ def command_check_config(args: argparse.Namespace) -> int:
                 detail += f"\n      ERROR {error}"
         proxy = f", proxy from ${source.proxy_env}" if source.proxy_env else ""
         print(f"  - {source.name}: {source.kind} {where} ({budget}, {detail}{proxy})")
+    if config.creators is not None:
+        creators = config.creators
+        print(f"  creators: TikHub {creators.base_url}, {len(creators.hashtags)} hashtag(s) "
+              f"({', '.join('#' + h.name for h in creators.hashtags)}), {len(creators.keywords)} keyword(s), "
+              f"{creators.pages_per_hashtag} pages x {creators.videos_per_page} videos, min coverage {creators.min_coverage:.0%}, "
+              f"comets {creators.comet.min_followers:,}-{creators.comet.max_followers:,} followers with a "
+              f"{creators.comet.min_video_views:,}+ view video; key from $TIKHUB_API_KEY "
+              f"({'set' if os.environ.get('TIKHUB_API_KEY') else 'NOT set'})")
     return 2 if problems else 0
 
 
