@@ -236,19 +236,30 @@ def build_creator_demo_data(market, config, instance, store, days: int, live_sea
     report_comets(market, config.creators, today)
 
 
-def report_comets(market, search, day: datetime) -> None:
-    """Today's comets from the mart next to the demo generator's ground truth."""
+def report_comets(market, search, today: datetime, days: int = CREATOR_HISTORY_DAYS) -> None:
+    """Comets in the mart next to the demo generator's ground truth, today and every history day."""
     import psycopg
 
-    truth = market.creators.comets_on(day.date(), search.comet, hashtags=tuple(h.name for h in search.hashtags),
-                                      keywords=tuple(search.keywords), per_target=search.pages_per_hashtag * search.videos_per_page)
+    def truth(day):
+        return market.creators.comets_on(day, search.comet, hashtags=tuple(h.name for h in search.hashtags),
+                                         keywords=tuple(search.keywords),
+                                         per_target=search.pages_per_hashtag * search.videos_per_page)
+
+    checked = [(today - timedelta(days=offset)).date() for offset in range(days, -1, -1)]
     with psycopg.connect(os.environ["RADAR_DATABASE_URL"]) as connection:
-        found = dict(connection.execute(
-            "select handle, qualifying_video_id from marts.mart_comet_creators where comet_day = %s order by velocity_rank",
-            [day.date()]).fetchall())
-    verdict = "match" if found == truth else f"DIFFER (missing {sorted(set(truth) - set(found))}, extra {sorted(set(found) - set(truth))})"
-    _say(f"comets on {day:%Y-%m-%d}: mart {len(found)}, demo ground truth {len(truth)}: {verdict}; "
-         f"fastest first: {', '.join(list(found)[:5])}")
+        rows = connection.execute(
+            "select comet_day, handle, qualifying_video_id from marts.mart_comet_creators "
+            "where comet_day >= %s order by comet_day, velocity_rank", [checked[0]]).fetchall()
+    found: dict = {day: {} for day in checked}
+    for day, handle, video in rows:
+        found.setdefault(day, {})[handle] = video
+    matches = [day for day in checked if found[day] == truth(day)]
+    today_found, today_truth = found[today.date()], truth(today.date())
+    _say(f"comets on {today:%Y-%m-%d}: mart {len(today_found)}, demo ground truth {len(today_truth)}: "
+         f"{'match' if today_found == today_truth else 'DIFFER'}; fastest first: {', '.join(list(today_found)[:5])}")
+    _say(f"comets vs ground truth: {len(matches)}/{len(checked)} days identical "
+         f"({sum(len(found[d]) for d in checked)} comet-days in the mart)"
+         + ("" if len(matches) == len(checked) else f"; differing days: {sorted(set(checked) - set(matches))}"))
 
 
 def staged_sources_by_hour(since: datetime) -> dict[datetime, set[str]]:
