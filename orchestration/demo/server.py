@@ -75,6 +75,7 @@ class ServerFaults:
     tikhub_cloudflare: int = 0  # next N TikHub calls answer a Cloudflare edge block (403, RFC 9457 body)
     tikhub_no_balance: bool = False  # every TikHub call answers 402
     tikhub_failing_hashtag: str | None = None  # this hashtag's video list answers 400
+    tikhub_corrupt_videos: int = 0  # the first N videos of each hashtag page lose their aweme_id
 
 
 class _TokenBucket:
@@ -243,6 +244,8 @@ class DemoMarketServer:
             if name is None or name == self.faults.tikhub_failing_hashtag:
                 return 400, tikhub_pages.error_body(400, f"Invalid ch_id {query.get('ch_id')!r}", router), json_type
             data = tikhub_pages.hashtag_videos(population, name, day, int(query.get("cursor", "0")), count)
+            for broken in data["aweme_list"][: self.faults.tikhub_corrupt_videos]:
+                broken["aweme_id"] = None
         elif router == f"{app}/fetch_video_search_result":
             data = tikhub_pages.search_videos(population, query.get("keyword", ""), day, int(query.get("offset", "0")), count)
         elif router == f"{app}/handler_user_profile":

@@ -103,3 +103,15 @@ def test_a_rejected_key_halts_without_retry_and_is_never_recorded(market_server,
     assert "Invalid API key: [REDACTED]" in events  # the echoed key was scrubbed, not dropped unseen
     assert wrong_key not in events
     assert not [key for key in lake.list_keys("raw/") if key.endswith("manifest.json")]
+
+
+def test_unreadable_videos_are_quarantined_and_the_day_goes_on(market_server, database_url, lake):
+    market_server.faults.tikhub_corrupt_videos = 1
+    defs = build_test_definitions(creators_config(market_server, hashtags=["kopi"], keywords=[], pages_per_hashtag=2),
+                                  database_url, lake)
+    result = run_day(defs, dg.DagsterInstance.ephemeral())
+    assert result.success
+    with psycopg.connect(database_url) as connection:
+        reasons = connection.execute(
+            "select record_locator, reason from landing.quarantine where domain = 'creators'").fetchall()
+    assert reasons == [("hashtag_videos:kopi", "aweme_id None is not a numeric id")] * 2  # one per page
