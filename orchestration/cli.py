@@ -85,7 +85,6 @@ def build_demo_data(market, hours: int, live_scrape: bool) -> None:
     import dagster as dg
 
     from orchestration.assets.ingest import snapshot_asset_key
-    from orchestration.definitions import defs
     from orchestration.demo.history import GENERATED_BY, history_exists, history_manifest, write_history
     from orchestration.partitions import hourly_partitions
     from orchestration.resources import object_store_from_environment
@@ -134,29 +133,17 @@ def build_demo_data(market, hours: int, live_scrape: bool) -> None:
     missing = [hour for hour in history_hours
                if key(hour) not in staged or key(hour) not in marts or hour in newly_reported
                or not configured <= staged_sources.get(hour, set())]
-    restage = defs.resolve_job_def("restage_products_job")
     for first, last in contiguous_ranges(missing):
         _say(f"backfill: staging, Great Expectations gate and dbt for {key(first)} .. {key(last)} (one run)")
         started = time.monotonic()
-        result = restage.execute_in_process(
-            instance=instance,
-            tags={"dagster/asset_partition_range_start": key(first), "dagster/asset_partition_range_end": key(last),
-                  "radar/trigger": "radar demo backfill"},
-            raise_on_error=False,
-        )
-        if not result.success:
-            raise SystemExit(f"[radar] backfill run {result.run_id} failed; open the Dagster UI to see why")
-        _say(f"backfill: done in {time.monotonic() - started:.0f}s (run {result.run_id})")
+        run_id = run_or_exit(instance, "restage_products_job", "backfill", range_keys=(key(first), key(last)))
+        _say(f"backfill: done in {time.monotonic() - started:.0f}s (run {run_id})")
     if not missing:
         _say(f"backfill: all {len(history_hours)} history hours already built; nothing to do")
 
     if live_scrape and key(now_hour) not in instance.get_materialized_partitions(dg.AssetKey("staged_products")):
         _say(f"live: scraping the demo market over HTTP for the current hour {key(now_hour)}")
-        result = defs.resolve_job_def("hourly_products_job").execute_in_process(
-            instance=instance, partition_key=key(now_hour), tags={"radar/trigger": "radar demo live scrape"},
-            raise_on_error=False)
-        if not result.success:
-            raise SystemExit(f"[radar] live scrape run {result.run_id} failed; open the Dagster UI to see why")
+        run_or_exit(instance, "hourly_products_job", "live scrape", partition_key=key(now_hour))
 
     if config.creators is not None:
         build_creator_demo_data(market, config, instance, store, days=CREATOR_HISTORY_DAYS, live_search=live_scrape)
@@ -186,7 +173,6 @@ def build_creator_demo_data(market, config, instance, store, days: int, live_sea
     TikHub stand-in, clock pinned to each day), one backfill run, then today's search live."""
     import dagster as dg
 
-    from orchestration.definitions import defs
     from orchestration.demo.creator_history import (
         GENERATED_BY,
         HISTORY_RUN_ID,
@@ -220,20 +206,26 @@ def build_creator_demo_data(market, config, instance, store, days: int, live_sea
     missing = [day for day in history_days if key(day) not in built]
     if missing:
         _say(f"creators: backfill of staging, gates and creator marts for {key(missing[0])} .. {key(missing[-1])} (one run)")
-        result = defs.resolve_job_def("restage_creators_job").execute_in_process(
-            instance=instance, raise_on_error=False,
-            tags={"dagster/asset_partition_range_start": key(missing[0]),
-                  "dagster/asset_partition_range_end": key(missing[-1]), "radar/trigger": "radar demo backfill"})
-        if not result.success:
-            raise SystemExit(f"[radar] creator backfill run {result.run_id} failed; open the Dagster UI to see why")
+        run_or_exit(instance, "restage_creators_job", "creator backfill", range_keys=(key(missing[0]), key(missing[-1])))
     if live_search and key(today) not in built:
         _say(f"creators: searching the demo TikHub API live for today {key(today)}")
-        result = defs.resolve_job_def("daily_creators_job").execute_in_process(
-            instance=instance, partition_key=key(today), tags={"radar/trigger": "radar demo live search"},
-            raise_on_error=False)
-        if not result.success:
-            raise SystemExit(f"[radar] live creator search run {result.run_id} failed; open the Dagster UI to see why")
+        run_or_exit(instance, "daily_creators_job", "live creator search", partition_key=key(today))
     report_comets(market, config.creators, today)
+
+
+def run_or_exit(instance, job_name: str, what: str, partition_key: str | None = None,
+                range_keys: tuple[str, str] | None = None) -> str:
+    """Run a job of the code location in this process (one partition or one range); exit on failure."""
+    from orchestration.definitions import defs
+
+    tags = {"radar/trigger": f"radar demo {what}"}
+    if range_keys:
+        tags |= {"dagster/asset_partition_range_start": range_keys[0], "dagster/asset_partition_range_end": range_keys[1]}
+    result = defs.resolve_job_def(job_name).execute_in_process(
+        instance=instance, partition_key=partition_key, tags=tags, raise_on_error=False)
+    if not result.success:
+        raise SystemExit(f"[radar] {what} run {result.run_id} failed; open the Dagster UI to see why")
+    return result.run_id
 
 
 def report_comets(market, search, today: datetime, days: int = CREATOR_HISTORY_DAYS) -> None:
