@@ -82,6 +82,10 @@ def build_creator_assets(search: CreatorSearch, partitions_def: dg.DailyPartitio
                          description="landing.video_observations: one row per video per day, with the hashtags and "
                                      "keywords that found it; landing.creator_search_targets holds per-target coverage.",
                          metadata={"table": "landing.video_observations"}),
+            dg.AssetSpec("brand_dictionary", group_name="creators_staging", kinds={"postgres"},
+                         description="landing.brand_aliases: the config file's brand dictionary (brand, alias), "
+                                     "for brand mentions in captions; replaced whole on every run.",
+                         metadata={"table": "landing.brand_aliases"}),
         ],
         partitions_def=partitions_def,
         backfill_policy=dg.BackfillPolicy.single_run(),
@@ -105,6 +109,8 @@ def build_creator_assets(search: CreatorSearch, partitions_def: dg.DailyPartitio
                              f"{staged.quarantined} quarantined, coverage {staged.coverage:.0%}")
         common = {"days": len(days), "quarantined": totals["quarantined"], "duration_s": round(time.monotonic() - started, 2)}
         yield dg.MaterializeResult(asset_key="staged_creators", metadata={"rows": totals["creators"], **common})
+        yield dg.MaterializeResult(asset_key="brand_dictionary", metadata={
+            "brands": len(brands), "aliases": sum(len(aliases) + 1 for aliases in brands.values())})
         yield dg.MaterializeResult(asset_key="staged_videos", metadata={
             "rows": totals["videos"], "coverage": dg.MetadataValue.json(coverage),
             "failed_targets": dg.MetadataValue.json(failed), **common})
