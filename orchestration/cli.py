@@ -148,9 +148,7 @@ def build_demo_data(market, hours: int, live_scrape: bool) -> None:
     if config.creators is not None:
         build_creator_demo_data(market, config, instance, store, days=CREATOR_HISTORY_DAYS, live_search=live_scrape)
 
-    from orchestration.resources.warehouse import WarehouseResource
-
-    warehouse = WarehouseResource(database_url=os.environ["RADAR_DATABASE_URL"])
+    warehouse = demo_warehouse()
     tables = ["landing.product_observations", "landing.quarantine", "marts.fct_price_history", "marts.dim_products",
               "marts.mart_market_kpis"]
     if config.creators is not None:
@@ -230,18 +228,15 @@ def run_or_exit(instance, job_name: str, what: str, partition_key: str | None = 
 
 def report_comets(market, search, today: datetime, days: int = CREATOR_HISTORY_DAYS) -> None:
     """Comets in the mart next to the demo generator's ground truth, today and every history day."""
-    import psycopg
-
     def truth(day):
         return market.creators.comets_on(day, search.comet, hashtags=tuple(h.name for h in search.hashtags),
                                          keywords=tuple(search.keywords),
                                          per_target=search.pages_per_hashtag * search.videos_per_page)
 
     checked = [(today - timedelta(days=offset)).date() for offset in range(days, -1, -1)]
-    with psycopg.connect(os.environ["RADAR_DATABASE_URL"]) as connection:
-        rows = connection.execute(
-            "select comet_day, handle, qualifying_video_id from marts.mart_comet_creators "
-            "where comet_day >= %s order by comet_day, velocity_rank", [checked[0]]).fetchall()
+    rows = demo_warehouse().query(
+        "select comet_day, handle, qualifying_video_id from marts.mart_comet_creators "
+        "where comet_day >= %s order by comet_day, velocity_rank", [checked[0]])
     found: dict = {day: {} for day in checked}
     for day, handle, video in rows:
         found.setdefault(day, {})[handle] = video
@@ -254,16 +249,20 @@ def report_comets(market, search, today: datetime, days: int = CREATOR_HISTORY_D
          + ("" if len(matches) == len(checked) else f"; differing days: {sorted(set(checked) - set(matches))}"))
 
 
+def demo_warehouse():
+    """The warehouse the demo runs against (embedded or RADAR_DATABASE_URL), as the one loader/query resource."""
+    from orchestration.resources.warehouse import WarehouseResource
+
+    return WarehouseResource(database_url=os.environ["RADAR_DATABASE_URL"])
+
+
 def staged_sources_by_hour(since: datetime) -> dict[datetime, set[str]]:
     """Which sources have rows in the warehouse, per hour since ``since`` (empty before the first load)."""
-    import psycopg
-
-    with psycopg.connect(os.environ["RADAR_DATABASE_URL"]) as connection:
-        if connection.execute("select to_regclass('landing.product_observations')").fetchone()[0] is None:
-            return {}
-        rows = connection.execute(
-            "select partition_hour, array_agg(distinct source_name) from landing.product_observations "
-            "where partition_hour >= %s group by 1", [since]).fetchall()
+    if demo_warehouse().query("select to_regclass('landing.product_observations')")[0][0] is None:
+        return {}
+    rows = demo_warehouse().query(
+        "select partition_hour, array_agg(distinct source_name) from landing.product_observations "
+        "where partition_hour >= %s group by 1", [since])
     return {hour: set(sources) for hour, sources in rows}
 
 
@@ -317,13 +316,11 @@ def command_demo(args: argparse.Namespace) -> int:
 def command_dbt_docs(args: argparse.Namespace) -> int:
     from orchestration.assets.dbt import DBT_PROJECT_DIR, environment
     from orchestration.resources import dbt_executable
-    from orchestration.resources.warehouse import WarehouseResource
 
     home = RadarHome.from_environment()
     started_postgres = prepare_environment(home)
     try:
-        warehouse = WarehouseResource(database_url=os.environ["RADAR_DATABASE_URL"])
-        with environment(warehouse.dbt_environment()):
+        with environment(demo_warehouse().dbt_environment()):
             code = subprocess.call([dbt_executable(), "docs", "generate", "--project-dir", str(DBT_PROJECT_DIR),
                                     "--profiles-dir", str(DBT_PROJECT_DIR)], cwd=DBT_PROJECT_DIR)
         if code == 0:
