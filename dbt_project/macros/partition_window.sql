@@ -20,15 +20,16 @@
     {% endif %}
 {%- endmacro %}
 
-{#- Daily tables: the UTC dates the window covers (a daily partition is one date). -#}
+{#- Daily tables: the UTC dates the window touches (a daily partition is exactly one date; an
+    hourly window touches the date it falls on). -#}
 {% macro window_start_date() -%}
     ({{ window_start() }} at time zone 'UTC')::date
 {%- endmacro %}
 
-{% macro window_end_date() -%}
-    ({{ window_end() }} at time zone 'UTC')::date
+{% macro window_last_date() -%}
+    (({{ window_end() }} - interval '1 microsecond') at time zone 'UTC')::date
 {%- endmacro %}
 
 {% macro in_window_date(column) -%}
-    ({{ column }} >= {{ window_start_date() }} and {{ column }} < {{ window_end_date() }})
+    ({{ column }} >= {{ window_start_date() }} and {{ column }} <= {{ window_last_date() }})
 {%- endmacro %}

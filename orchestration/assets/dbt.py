@@ -3,6 +3,7 @@
 
 import json
 import os
+import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -146,7 +147,27 @@ def _build_window(context: dg.AssetExecutionContext, dbt: DbtCliResource, wareho
                   extra_vars: Mapping[str, Any]):
     window = context.partition_time_window
     context.log.info(f"dbt window {window.start.isoformat()} .. {window.end.isoformat()}")
-    # Row counts query the warehouse from this process while dbt streams, so the connection
-    # settings stay in place for the whole invocation.
     with environment(warehouse.dbt_environment()):
-        yield from dbt.cli(dbt_build_args(window, extra_vars), context=context).stream().fetch_row_counts()
+        invocation = dbt.cli(dbt_build_args(window, extra_vars), context=context)
+        # Row counts come from each statement's own result ("INSERT 0 58"), not a count(*) per
+        # model afterwards, which would scan whole tables and grow with history.
+        for raw_event in invocation.stream_raw_events():
+            rows = rows_affected(raw_event.raw_event)
+            for event in raw_event.to_default_asset_events(
+                manifest=invocation.manifest, dagster_dbt_translator=invocation.dagster_dbt_translator,
+                context=context, target_path=invocation.target_path, project=invocation.project,
+            ):
+                if rows is not None and isinstance(event, dg.Output | dg.AssetMaterialization):
+                    event = event.with_metadata({**event.metadata, "rows_written": rows})
+                yield event
+
+
+ROWS_STATUS = re.compile(r"^(?:INSERT \d+|SELECT|UPDATE|DELETE|MERGE|COPY) (\d+)$")
+
+
+def rows_affected(raw_event: Mapping[str, Any]) -> int | None:
+    """Rows a model's statement wrote, from dbt's result event (``INSERT 0 58``, ``SELECT 1800``)."""
+    if raw_event.get("info", {}).get("name") != "LogModelResult":
+        return None
+    match = ROWS_STATUS.match(str(raw_event.get("data", {}).get("status", "")).strip())
+    return int(match.group(1)) if match else None

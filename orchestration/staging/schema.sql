@@ -38,8 +38,10 @@ alter table landing.product_observations
     add column if not exists is_sponsored  boolean not null default false;
 create index if not exists product_observations_partition_idx
     on landing.product_observations (partition_hour);
-create index if not exists product_observations_product_time_idx
-    on landing.product_observations (product_key, observed_at);
+drop index if exists landing.product_observations_product_time_idx;
+-- The price-change lookback: a product's latest earlier partition.
+create index if not exists product_observations_product_hour_idx
+    on landing.product_observations (product_key, partition_hour);
 
 create table if not exists landing.quarantine (
     domain          text         not null,

@@ -46,3 +46,16 @@ def test_dagster_storage_url_uses_psycopg2():
     assert dagster_storage_url("postgresql://u:p@h/db") == "postgresql+psycopg2://u:p@h/db"
     assert dagster_storage_url("postgres://u@/db?host=/tmp") == "postgresql+psycopg2://u@/db?host=/tmp"
     assert dagster_storage_url("postgresql+psycopg2://x/db") == "postgresql+psycopg2://x/db"
+
+
+def test_rows_written_come_from_the_model_statement_result():
+    from orchestration.assets.dbt import rows_affected
+
+    def result(status: str, name: str = "LogModelResult") -> dict:
+        return {"info": {"name": name}, "data": {"status": status}}
+
+    assert rows_affected(result("INSERT 0 58")) == 58
+    assert rows_affected(result("SELECT 1800")) == 1800
+    assert rows_affected(result("CREATE VIEW")) is None
+    assert rows_affected(result("INSERT 0 58", name="LogTestResult")) is None
+    assert rows_affected({"info": {"name": "LogModelResult"}, "data": {}}) is None

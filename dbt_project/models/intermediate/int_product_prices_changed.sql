@@ -1,19 +1,27 @@
 {#-
     Price change points: observations whose price differs from the same product's previous
-    observation (or that are its first). Rebuilt per partition window; the lookback is one row
-    per product (the last observation before the window), found through the
-    (product_key, observed_at) index, so cost does not grow with history.
+    observation (or that are its first). Rebuilt per partition window. The lookback is one row
+    per product in the window (its last observation in an earlier partition), read through the
+    landing (product_key, partition_hour) index, so the cost follows the window, not the history.
 -#}
 {{
     config(
         incremental_strategy='append',
         pre_hook="{{ delete_where(in_window('partition_hour')) }}",
+        indexes=[
+            {'columns': ['partition_hour']},
+            {'columns': ['product_key', 'changed_at']},
+            {'columns': ['changed_at']},
+        ],
+        meta={'window_column': 'partition_hour'},
     )
 }}
 
 with
 
-observations as (
+-- `not materialized`: referenced twice, a plain CTE would be materialized whole (all of
+-- history) and scanned once per product; inlined, each reference uses the landing indexes.
+observations as not materialized (
 
     select * from {{ ref('stg_landing__product_observations') }}
 
@@ -43,11 +51,12 @@ last_observation_before_window as (
         previous.currency_code
     from products_in_window
     cross join lateral (
-        select partition_hour, observed_at, price, currency_code
-        from observations
-        where observations.product_key = products_in_window.product_key
-          and observations.observed_at < {{ window_start() }}
-        order by observations.observed_at desc
+        select earlier.partition_hour, earlier.observed_at, earlier.price, earlier.currency_code
+        from observations as earlier
+        where earlier.product_key = products_in_window.product_key
+          and earlier.partition_hour < {{ window_start() }}
+        -- a product has one row per partition (the gate checks it): the index alone orders them
+        order by earlier.partition_hour desc
         limit 1
     ) as previous
 
@@ -57,7 +66,7 @@ sequenced as (
 
     select
         *,
-        lag(price) over (partition by product_key order by observed_at) as previous_price
+        lag(price) over (partition by product_key order by partition_hour, observed_at) as previous_price
     from (
         select *, true as is_in_window from window_observations
         union all

@@ -1,12 +1,18 @@
 {#-
     One row per product (variant listing) with its latest attributes and first/last sighting.
     A window run updates the products observed in it; re-running an older window never
-    overwrites newer attributes.
+    overwrites newer attributes. The table holds one row per listing ever seen, so its size
+    follows the catalogue, not the history; existing rows are found through the product_key index.
 -#}
 {{
     config(
         incremental_strategy='delete+insert',
         unique_key='product_key',
+        indexes=[
+            {'columns': ['product_key'], 'unique': True},
+            {'columns': ['last_seen_at']},
+        ],
+        meta={'window_column': 'last_seen_at'},
     )
 }}
 

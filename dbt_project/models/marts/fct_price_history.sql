@@ -1,63 +1,83 @@
 {#-
     One row per product per price spell: [valid_from, valid_to), is_current on the open spell.
 
-    A window run rebuilds the spells of products observed in the window, starting from their
-    last change point before the window (the spell whose valid_to the window may close). The
-    pre-hook removes those products' spells from the window start on; delete+insert on
-    (product_key, valid_from) replaces the anchor spell. Change points after the window are
-    included, so re-running an old partition re-links the spells that follow it.
+    A window run rebuilds the spells of the products observed in the window, from each one's
+    last change point before the window (the spell whose valid_to the window may close) on.
+    The pre-hook deletes exactly those spells: the products' spells still open at the window
+    start or starting after it. Change points after the window are included, so re-running an
+    old partition re-links the spells that follow it. Every lookup goes through an index (the
+    anchor per product, the window's change points by changed_at, the pre-hook's spells by
+    product_key), so the cost follows the window, not the history.
 -#}
 {{
     config(
-        incremental_strategy='delete+insert',
-        unique_key=['product_key', 'valid_from'],
+        incremental_strategy='append',
         pre_hook="{{ delete_where(
-            'valid_from >= ' ~ window_start() ~ ' and product_key in (select product_key from '
+            '(valid_to is null or valid_to >= ' ~ window_start() ~ ') and product_key in (select product_key from '
             ~ ref('stg_landing__product_observations') ~ ' where ' ~ in_window('partition_hour') ~ ')'
         ) }}",
+        indexes=[
+            {'columns': ['product_key', 'valid_from'], 'unique': True},
+            {'columns': ['valid_from']},
+        ],
+        meta={'window_column': 'valid_from'},
     )
 }}
 
 with
 
-price_changes as (
+-- `not materialized`: referenced twice, a plain CTE would be materialized whole.
+price_changes as not materialized (
 
     select * from {{ ref('int_product_prices_changed') }}
+
+),
+
+observations as (
+
+    select * from {{ ref('stg_landing__product_observations') }}
 
 ),
 
 products_in_window as (
 
     select distinct product_key
-    from {{ ref('stg_landing__product_observations') }}
+    from observations
     where {{ in_window('partition_hour') }}
 
 ),
 
-rebuild_anchors as (
+anchor_changes as (
 
-    select
-        products_in_window.product_key,
-        coalesce(anchor.changed_at, {{ window_start() }}) as rebuild_from
+    -- each product's last change point before the window: the spell the window may close
+    select anchor.*
     from products_in_window
-    left join lateral (
-        select changed_at
+    cross join lateral (
+        select *
         from price_changes
         where price_changes.product_key = products_in_window.product_key
           and price_changes.changed_at < {{ window_start() }}
-        order by changed_at desc
+        order by price_changes.changed_at desc
         limit 1
-    ) as anchor on true
+    ) as anchor
+
+),
+
+later_changes as (
+
+    -- the window's change points, and on a re-run of an old window every later one
+    select *
+    from price_changes
+    where price_changes.changed_at >= {{ window_start() }}
+      and price_changes.product_key in (select product_key from products_in_window)
 
 ),
 
 changes_to_rebuild as (
 
-    select price_changes.*
-    from price_changes
-    inner join rebuild_anchors
-        on price_changes.product_key = rebuild_anchors.product_key
-       and price_changes.changed_at >= rebuild_anchors.rebuild_from
+    select * from anchor_changes
+    union all
+    select * from later_changes
 
 ),
 

@@ -6,10 +6,9 @@
 {{
     config(
         incremental_strategy='append',
-        pre_hook="{{ delete_where(
-            'market_date >= (' ~ window_start() ~ \" at time zone 'UTC')::date\"
-            ~ ' and market_date <= ((' ~ window_end() ~ \" - interval '1 microsecond') at time zone 'UTC')::date\"
-        ) }}",
+        pre_hook="{{ delete_where(in_window_date('market_date')) }}",
+        indexes=[{'columns': ['market_date']}],
+        meta={'window_column': 'market_date', 'window_grain': 'day'},
     )
 }}
 
@@ -21,24 +20,16 @@ observations as (
 
 ),
 
-days_in_window as (
-
-    select
-        date_trunc('day', {{ window_start() }} at time zone 'UTC') at time zone 'UTC' as day_start,
-        (date_trunc('day', ({{ window_end() }} - interval '1 microsecond') at time zone 'UTC') + interval '1 day')
-            at time zone 'UTC' as day_end
-
-),
-
 day_observations as (
 
+    -- The whole UTC days the window touches, bounded by constants so the landing
+    -- partition_hour index serves the scan.
     select
         observations.*,
         (observations.partition_hour at time zone 'UTC')::date as market_date
     from observations
-    cross join days_in_window
-    where observations.partition_hour >= days_in_window.day_start
-      and observations.partition_hour < days_in_window.day_end
+    where observations.partition_hour >= {{ window_start_date() }}::timestamp at time zone 'UTC'
+      and observations.partition_hour < ({{ window_last_date() }} + 1)::timestamp at time zone 'UTC'
       and observations.product_key is not null
 
 ),

@@ -7,6 +7,8 @@
     config(
         incremental_strategy='append',
         pre_hook="{{ delete_where(in_window_date('partition_date')) }}",
+        indexes=[{'columns': ['partition_date']}],
+        meta={'window_column': 'partition_date', 'window_grain': 'day'},
     )
 }}
 

@@ -8,6 +8,8 @@
     config(
         incremental_strategy='append',
         pre_hook="{{ delete_where(in_window_date('creator_day')) }}",
+        indexes=[{'columns': ['creator_day']}],
+        meta={'window_column': 'creator_day', 'window_grain': 'day'},
     )
 }}
 
@@ -17,7 +19,7 @@ observations as (
 
     select * from {{ ref('stg_landing__creator_observations') }}
     where partition_date >= {{ window_start_date() }} - 8
-      and partition_date < {{ window_end_date() }}
+      and partition_date <= {{ window_last_date() }}
 
 ),
 
@@ -25,7 +27,7 @@ bounds as (
 
     select
         greatest(min(partition_date), {{ window_start_date() }}) as first_day,
-        least(max(partition_date) + 7, {{ window_end_date() }} - 1) as last_day
+        least(max(partition_date) + 7, {{ window_last_date() }}) as last_day
     from observations
 
 ),

@@ -8,6 +8,8 @@
     config(
         incremental_strategy='append',
         pre_hook="{{ delete_where(in_window_date('comet_day')) }}",
+        indexes=[{'columns': ['comet_day']}],
+        meta={'window_column': 'comet_day', 'window_grain': 'day'},
     )
 }}
 

@@ -7,6 +7,8 @@
     config(
         incremental_strategy='append',
         pre_hook="{{ delete_where(in_window_date('mention_day')) }}",
+        indexes=[{'columns': ['mention_day']}],
+        meta={'window_column': 'mention_day', 'window_grain': 'day'},
     )
 }}
 

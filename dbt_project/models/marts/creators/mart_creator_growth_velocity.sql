@@ -8,6 +8,8 @@
     config(
         incremental_strategy='append',
         pre_hook="{{ delete_where(in_window_date('creator_day')) }}",
+        indexes=[{'columns': ['creator_day']}],
+        meta={'window_column': 'creator_day', 'window_grain': 'day'},
     )
 }}
 
@@ -17,7 +19,7 @@ daily as (
 
     select * from {{ ref('fct_creator_daily') }}
     where creator_day >= {{ window_start_date() }} - 13
-      and creator_day < {{ window_end_date() }}
+      and creator_day <= {{ window_last_date() }}
 
 ),
 

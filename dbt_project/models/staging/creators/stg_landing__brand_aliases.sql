@@ -1,3 +1,6 @@
+{# The dictionary is replaced whole on each creator staging run: no window to test. #}
+{{ config(meta={'window_column': none}) }}
+
 with
 
 source as (
