@@ -187,6 +187,7 @@ def build_defs_factory(config):
     from orchestration.assets.dbt import dbt_project
     from orchestration.definitions import build_definitions
     from orchestration.resources import dbt_executable
+    from orchestration.resources.clock import ClockResource
 
     product_config = config.model_copy(update={"creators": None})
 
@@ -196,6 +197,7 @@ def build_defs_factory(config):
             "warehouse": WarehouseResource(database_url=database_url),
             "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable()),
             "tikhub_api": TikHubResource(api_key="unused"),
+            "clock": ClockResource(),
         })
 
     return defs_for

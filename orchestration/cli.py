@@ -2,6 +2,7 @@
 
   radar demo            embedded PostgreSQL + local lake + demo market, 72h of history, Dagster UI
   radar demo --no-ui    the same data build, then exit (tests, benchmarks, CI)
+  radar simulate        the real hourly path hour after hour with a moving clock (steady-state proof)
   radar market          serve only the demo market on 127.0.0.1:8765
   radar dbt-docs        dbt docs generate against the warehouse (lineage, column docs, catalog)
   radar check-config    validate a config file and print what it configures
@@ -284,12 +285,25 @@ def serve_ui(port: int) -> int:
         return 0
 
 
+def start_partitions_at_the_data(earliest: datetime) -> None:
+    """Partitions begin on the day the data begins (or the warehouse's first hour, if earlier), not at
+    the config's fixed start, so the Dagster UI lists no thousands of partitions that can never exist."""
+    from orchestration.config import PARTITIONS_START_VARIABLE
+
+    warehouse = demo_warehouse()
+    if warehouse.query("select to_regclass('landing.product_observations')")[0][0] is not None:
+        (first,) = warehouse.query("select min(partition_hour) from landing.product_observations")[0]
+        earliest = min(earliest, first) if first else earliest
+    os.environ[PARTITIONS_START_VARIABLE] = earliest.astimezone(UTC).strftime("%Y-%m-%dT00:00:00")
+
+
 def command_demo(args: argparse.Namespace) -> int:
     from orchestration.demo.catalog import DemoMarket
     from orchestration.demo.server import DemoMarketServer
 
     home = RadarHome.from_environment()
     started_postgres = prepare_environment(home)
+    start_partitions_at_the_data(current_hour() - max(timedelta(hours=args.hours), timedelta(days=CREATOR_HISTORY_DAYS)))
     try:
         market = DemoMarket(seed=args.seed)
         try:
@@ -305,6 +319,85 @@ def command_demo(args: argparse.Namespace) -> int:
             return serve_ui(args.port)
         finally:
             server.stop()
+    finally:
+        if started_postgres:
+            from orchestration.resources.embedded_postgres import stop_embedded_postgres
+
+            stop_embedded_postgres(home.pgdata)
+            _say("embedded PostgreSQL stopped")
+
+
+def command_simulate(args: argparse.Namespace) -> int:
+    import json
+
+    from orchestration.automation.simulation import (
+        HourlySimulator,
+        SimulationError,
+        draw_cost_chart,
+        partition_key,
+        read_costs,
+    )
+    from orchestration.clock import parse_instant
+    from orchestration.demo.catalog import DemoMarket
+    from orchestration.demo.server import DemoMarketServer
+
+    if "RADAR_HOME" not in os.environ:
+        # Its own warehouse and Dagster instance: simulated hours never mix with `radar demo`'s.
+        os.environ["RADAR_HOME"] = str(PROJECT_ROOT / ".radar" / "simulate")
+    home = RadarHome.from_environment()
+    out = home.root / "results"
+    state_path = out / "simulation.json"
+    if args.start:
+        start = parse_instant(args.start).replace(minute=0, second=0, microsecond=0)
+    elif state_path.exists():
+        start = parse_instant(json.loads(state_path.read_text())["start"])
+    else:
+        start = current_hour() - timedelta(hours=args.hours)
+    out.mkdir(parents=True, exist_ok=True)
+    state_path.write_text(json.dumps({"start": start.isoformat(), "hours": args.hours}))
+    csv_path = out / f"timings-{start:%Y%m%dT%H}.csv"
+
+    started_postgres = prepare_environment(home)
+    start_partitions_at_the_data(start)
+    try:
+        import dagster as dg
+
+        from orchestration.definitions import build_definitions
+        from orchestration.resources import resources_from_environment
+        from orchestration.resources.clock import ClockResource
+
+        config = load_config()
+        if not config.clock_url:
+            raise SystemExit(f"[radar] {os.environ['RADAR_CONFIG']} has no clock_url: radar simulate needs a market "
+                             "whose clock it can set")
+        defs = build_definitions(config, resources={**resources_from_environment(),
+                                                    "clock": ClockResource.configure_at_launch()})
+        try:
+            server = DemoMarketServer(DemoMarket(seed=args.seed), port=DEMO_MARKET_PORT).start()
+        except OSError as error:
+            raise SystemExit(f"[radar] cannot serve the demo market on 127.0.0.1:{DEMO_MARKET_PORT}: {error}. "
+                             "Is `radar demo` running?") from None
+        _say(f"demo market (generated data, not real shops) on {server.url}; clock hook {config.clock_url}")
+        _say(f"simulate: {args.hours} hours from {partition_key(start)} in {home.root} "
+             f"(warehouse, Dagster runs); timings to {csv_path}")
+        simulator = HourlySimulator(defs, dg.DagsterInstance.get(), config.clock_url, start, csv_path,
+                                    with_creators=not args.no_creators, say=_say)
+        try:
+            simulator.run(args.hours)
+        except SimulationError as error:
+            _say(f"simulate stopped: {error}")
+            return 1
+        except KeyboardInterrupt:
+            _say("simulate interrupted; the hours finished so far are kept. Run the same command to continue.")
+            return 130
+        finally:
+            server.stop()
+            if csv_path.exists():
+                costs = read_costs(csv_path)
+                chart = draw_cost_chart(costs, out / f"cost-per-hour-{start:%Y%m%dT%H}.png",
+                                        f"Commerce Radar: cost of each simulated hour from {partition_key(start)}")
+                _say(f"timings: {csv_path}; chart: {chart}")
+        return 0
     finally:
         if started_postgres:
             from orchestration.resources.embedded_postgres import stop_embedded_postgres
@@ -407,6 +500,23 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=None, help="demo market seed (default: the bundled seed)")
     demo.add_argument("--no-live-scrape", action="store_true", help="skip the live scrape of the current hour")
     demo.set_defaults(handler=command_demo)
+
+    simulate = commands.add_parser(
+        "simulate", help="run the real hourly path hour after hour with a moving clock",
+        description="Steady-state proof. For each simulated hour, in order: set the demo market's clock (the config's "
+                    "clock_url), run the hourly schedule's snapshot runs (the real connectors scrape the market, filed "
+                    "under that hour), then the staging sensor's run (staging, the Great Expectations gate, dbt), and "
+                    "at 01:00 the daily creator search. Runs see the simulated time through the clock resource. "
+                    "Prints progress with an ETA, writes per-hour, per-step timings to a CSV and draws a chart of cost "
+                    "per hour. Ctrl-C stops cleanly; running the same command again continues where it stopped. "
+                    "State lives in .radar/simulate (or $RADAR_HOME), apart from `radar demo`.")
+    simulate.add_argument("--start", default=None,
+                          help="first simulated hour, ISO 8601 UTC (e.g. 2026-11-01T00:00); default: the previous "
+                               "simulation's start, else HOURS before the current hour")
+    simulate.add_argument("--hours", type=int, default=24, help="hours to simulate (default 24)")
+    simulate.add_argument("--no-creators", action="store_true", help="skip the daily creator search at 01:20")
+    simulate.add_argument("--seed", type=int, default=None, help="demo market seed (default: the bundled seed)")
+    simulate.set_defaults(handler=command_simulate)
 
     market = commands.add_parser("market", help="serve only the demo market",
                                  description="Serve the demo market (Shopify-format products.json for the demo shops).")

@@ -249,6 +249,18 @@ class RadarConfig(_Strict):
         description="Brand dictionary for listings without a brand field: canonical name -> aliases. "
         "Matched as whole words in titles, then in the shop name; no match stays null.",
     )
+    clock_url: str | None = Field(
+        default=None,
+        description="A test market's clock hook, used only by `radar simulate`: before each simulated hour it "
+        "calls GET <clock_url>?at=<ISO instant> so the market shows that moment. Real shops have none.",
+    )
+
+    @field_validator("clock_url")
+    @classmethod
+    def _clock_url_is_http(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(r"^https?://[^\s/]+(/\S*)?$", value):
+            raise ValueError(f"an http(s) URL (got {value!r})")
+        return value
 
     @model_validator(mode="after")
     def _source_names_unique(self) -> RadarConfig:
@@ -268,6 +280,9 @@ def config_path() -> Path:
     return Path(os.environ.get("RADAR_CONFIG") or DEFAULT_CONFIG_PATH)
 
 
+PARTITIONS_START_VARIABLE = "RADAR_PARTITIONS_START"
+
+
 def load_config(path: str | Path | None = None) -> RadarConfig:
     """Read and validate a config file, raising :class:`ConfigError` with a precise message."""
     path = Path(path) if path is not None else config_path()
@@ -284,6 +299,9 @@ def load_config(path: str | Path | None = None) -> RadarConfig:
         raw = {}
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: expected a mapping at the top level, got {type(raw).__name__}")
+    if os.environ.get(PARTITIONS_START_VARIABLE):
+        # `radar demo` and `radar simulate` start the partitions where their data starts.
+        raw = {**raw, "partitions_start": os.environ[PARTITIONS_START_VARIABLE]}
     try:
         return RadarConfig.model_validate(raw)
     except ValidationError as error:

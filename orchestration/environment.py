@@ -46,6 +46,9 @@ run_coordinator:
         limit: 2
 telemetry:
   enabled: false
+# No "Join the community" dialog on first open.
+nux:
+  enabled: false
 """
 
 

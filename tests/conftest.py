@@ -97,7 +97,8 @@ def demo_config(server_url: str, shops: tuple[str, ...] = ("glow-lab", "kopi-nus
     return RadarConfig(product_sources=[*sources, *extra_sources], brands=demo_brands())
 
 
-def build_test_definitions(config: RadarConfig, database_url: str, store, tikhub_api_key: str | None = None):
+def build_test_definitions(config: RadarConfig, database_url: str, store, tikhub_api_key: str | None = None,
+                           clock=None):
     """The real Definitions with resources pointed at the test database and lake."""
     from dagster_dbt import DbtCliResource
 
@@ -106,6 +107,7 @@ def build_test_definitions(config: RadarConfig, database_url: str, store, tikhub
     from orchestration.definitions import build_definitions
     from orchestration.demo.tikhub_pages import DEMO_API_KEY
     from orchestration.resources import dbt_executable
+    from orchestration.resources.clock import ClockResource
     from orchestration.resources.warehouse import WarehouseResource
 
     return build_definitions(
@@ -115,6 +117,7 @@ def build_test_definitions(config: RadarConfig, database_url: str, store, tikhub
             "warehouse": WarehouseResource(database_url=database_url),
             "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable()),
             "tikhub_api": TikHubResource(api_key=tikhub_api_key or DEMO_API_KEY),
+            "clock": clock or ClockResource(),
         },
     )
 

@@ -8,8 +8,10 @@ import dagster as dg
 import pandas as pd
 
 from orchestration.checks.gx_suite import build_partitioned_gx_check
+from orchestration.clock import utc_now
 from orchestration.config import CreatorSearch
 from orchestration.partitions import partition_starts
+from orchestration.resources.clock import ClockResource
 from orchestration.resources.warehouse import WarehouseResource
 from orchestration.snapshots.layout import attempt_id
 from orchestration.snapshots.manifest import SnapshotWriter
@@ -41,9 +43,14 @@ def build_creator_assets(search: CreatorSearch, partitions_def: dg.DailyPartitio
         pool="source-tikhub",
     )
     def creator_search_snapshot(context: dg.AssetExecutionContext, object_store: ObjectStore,
-                                tikhub_api: TikHubResource) -> dg.MaterializeResult:
+                                tikhub_api: TikHubResource, clock: ClockResource) -> dg.MaterializeResult:
+        with clock.in_effect():
+            return _search(context, object_store, tikhub_api)
+
+    def _search(context: dg.AssetExecutionContext, object_store: ObjectStore,
+                tikhub_api: TikHubResource) -> dg.MaterializeResult:
         day = context.partition_time_window.start.astimezone(UTC)
-        now = datetime.now(UTC)
+        now = utc_now()
         if not (day <= now < day + timedelta(days=1) + LATE_SCRAPE_GRACE):
             raise dg.Failure(
                 f"refusing to search TikHub for {day:%Y-%m-%d} on {now:%Y-%m-%d %H:%M} UTC: a search shows today's "

@@ -3,11 +3,13 @@
 
 import re
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, timedelta
 
 import dagster as dg
 
+from orchestration.clock import utc_now
 from orchestration.config import ProductSource
+from orchestration.resources.clock import ClockResource
 from orchestration.snapshots.layout import attempt_id
 from orchestration.snapshots.manifest import SnapshotWriter
 from orchestration.snapshots.store import ObjectStore
@@ -56,14 +58,19 @@ def build_product_snapshot_asset(source: ProductSource, partitions_def: dg.Parti
         retry_policy=dg.RetryPolicy(max_retries=1, delay=30),
         pool=f"source-{source.name}",
     )
-    def _snapshot(context: dg.AssetExecutionContext, object_store: ObjectStore) -> dg.MaterializeResult:
+    def _snapshot(context: dg.AssetExecutionContext, object_store: ObjectStore, clock: ClockResource) -> dg.MaterializeResult:
+        with clock.in_effect():
+            return _scrape(context, object_store)
+
+    def _scrape(context: dg.AssetExecutionContext, object_store: ObjectStore) -> dg.MaterializeResult:
         partition_hour = context.partition_time_window.start.astimezone(UTC)
-        now = datetime.now(UTC)
+        now = utc_now()
         if not (partition_hour <= now < partition_hour + timedelta(hours=1) + LATE_SCRAPE_GRACE):
             raise dg.Failure(
                 f"refusing to scrape {source.name} for hour {partition_hour:%Y-%m-%d %H:00} at {now:%Y-%m-%d %H:%M} UTC: "
                 "a scrape shows the market now, so it can only be filed under the current hour. "
-                "To rebuild a past hour, re-materialize staged_products for it (it replays the archived snapshot)."
+                "To rebuild a past hour, re-materialize staged_products for it (it replays the archived snapshot).",
+                allow_retries=False,
             )
         started = time.monotonic()
         writer = SnapshotWriter(object_store, "products", source.name, connector.CONNECTOR_NAME, connector.CONNECTOR_VERSION,

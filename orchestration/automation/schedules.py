@@ -1,16 +1,25 @@
 """Schedules: scrape every product source once an hour, each in its own run."""
 
 from collections.abc import Iterator, Sequence
-from datetime import UTC
+from datetime import UTC, timedelta
 
 import dagster as dg
+
+# When the schedules fire, past the start of the hour (products) and of the UTC day (creators).
+SNAPSHOT_MINUTE = timedelta(minutes=5)
+CREATOR_SEARCH_TIME = timedelta(hours=1, minutes=20)
+
+
+def _cron(offset: timedelta, hourly: bool) -> str:
+    minutes = offset.seconds // 60
+    return f"{minutes % 60} * * * *" if hourly else f"{minutes % 60} {minutes // 60} * * *"
 
 
 def build_hourly_snapshot_schedule(job, partitions_def: dg.TimeWindowPartitionsDefinition,
                                    snapshot_keys: Sequence[dg.AssetKey]) -> dg.ScheduleDefinition:
     @dg.schedule(
         job=job,
-        cron_schedule="5 * * * *",
+        cron_schedule=_cron(SNAPSHOT_MINUTE, hourly=True),
         execution_timezone="UTC",
         default_status=dg.DefaultScheduleStatus.STOPPED,
         description="At :05, scrape every product source for the current hour, one run per source so "
@@ -30,7 +39,7 @@ def build_hourly_snapshot_schedule(job, partitions_def: dg.TimeWindowPartitionsD
 def build_daily_creators_schedule(job, partitions_def: dg.TimeWindowPartitionsDefinition) -> dg.ScheduleDefinition:
     @dg.schedule(
         job=job,
-        cron_schedule="20 1 * * *",
+        cron_schedule=_cron(CREATOR_SEARCH_TIME, hourly=False),
         execution_timezone="UTC",
         default_status=dg.DefaultScheduleStatus.STOPPED,
         description="At 01:20 UTC, search TikHub for the day's creators, stage them and gate them (one run).",

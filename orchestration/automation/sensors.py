@@ -1,8 +1,10 @@
 """Sensors: stage each hour once its snapshots have landed."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import dagster as dg
+
+from orchestration.resources.clock import ClockResource
 
 # Past this point in the hour, stage whatever sources have landed; the GX row-count check
 # decides whether a partial hour is good enough to build the marts.
@@ -35,8 +37,8 @@ def build_stage_products_sensor(job, partitions_def: dg.TimeWindowPartitionsDefi
         description="Stage the current hour (staging, GX gate, dbt) once every source's snapshot has landed, "
                     "or at :50 with the sources that did. One run per hour (run key).",
     )
-    def stage_products_sensor(context: dg.SensorEvaluationContext):
-        now = datetime.now(UTC)
+    def stage_products_sensor(context: dg.SensorEvaluationContext, clock: ClockResource):
+        now = clock.now()
         for hour_start in (now.replace(minute=0, second=0, microsecond=0) - timedelta(hours=1),
                            now.replace(minute=0, second=0, microsecond=0)):
             partition = partitions_def.get_partition_key_for_timestamp(hour_start.timestamp())

@@ -25,7 +25,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from http.cookies import SimpleCookie
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, quote_plus, urlsplit
@@ -155,6 +155,21 @@ class DemoMarketServer:
 
     def serve_forever(self) -> None:
         self._httpd.serve_forever()
+
+    def pin_clock(self, at: datetime) -> None:
+        """From now on the market shows ``at`` plus the real time elapsed since this call."""
+        started = time.monotonic()
+        self.clock = lambda: at + timedelta(seconds=time.monotonic() - started)
+
+    def _set_clock(self, at: str | None) -> tuple:
+        """`GET /_demo/clock?at=<ISO instant>` (the clock hook `radar simulate` calls); without `at`, report it."""
+        if at:
+            try:
+                moment = datetime.fromisoformat(at)
+            except ValueError:
+                return 400, json.dumps({"error": f"not an ISO 8601 instant: {at!r}"}).encode(), "application/json"
+            self.pin_clock(moment if moment.tzinfo else moment.replace(tzinfo=UTC))
+        return 200, json.dumps({"now": self.clock().astimezone(UTC).isoformat()}).encode(), "application/json"
 
     def _take_fault(self) -> tuple[int, dict[str, str]] | None:
         with self._lock:
@@ -305,6 +320,8 @@ class DemoMarketServer:
                 query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
                 if parts.path == "/_demo/health":
                     return self._send(200, b'{"status":"ok","demo":true}', "application/json")
+                if parts.path == "/_demo/clock":
+                    return self._send(*server._set_clock(query.get("at")))
                 if parts.path.startswith("/marketplace/"):
                     return self._send(*server._marketplace(parts.path, query, self.headers))
                 if parts.path.startswith("/tikhub/"):

@@ -17,6 +17,7 @@ from dagster_aws.s3 import S3Resource
 from dagster_dbt import DbtCliResource
 
 from orchestration.environment import RadarHome
+from orchestration.resources.clock import ClockResource
 from orchestration.resources.warehouse import WarehouseResource
 from orchestration.snapshots.store import LocalObjectStore, ObjectStore, S3ObjectStore
 
@@ -50,4 +51,5 @@ def resources_from_environment() -> dict[str, Any]:
         "warehouse": WarehouseResource(database_url=dg.EnvVar("RADAR_DATABASE_URL")),
         "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable()),
         "tikhub_api": TikHubResource(api_key=dg.EnvVar("TIKHUB_API_KEY")),
+        "clock": ClockResource(),
     }

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from orchestration.clock import utc_now
 from orchestration.snapshots.layout import (
     failure_artifact_key,
     hour_prefix,
@@ -46,7 +47,7 @@ class SnapshotWriter:
     partition_hour: datetime
     run_id: str
     generated_by: str = "scraper"
-    started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    started_at: datetime = field(default_factory=utc_now)
     requests: list[dict[str, Any]] = field(default_factory=list)
 
     @property

@@ -8,10 +8,12 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from urllib.parse import urlsplit
 
 import httpx
+
+from orchestration.clock import utc_now
 
 RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
 USER_AGENT = "CommerceRadar/0.1 (+https://github.com/commerce-radar; market research)"
@@ -97,7 +99,7 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):
         return None
-    now = now or datetime.now(UTC)
+    now = now or utc_now()
     return max(0.0, (when - now).total_seconds())
 
 
@@ -164,7 +166,7 @@ class PoliteHttpClient:
                         status=response.status_code,
                         content_type=response.headers.get("content-type", ""),
                         body=response.content,
-                        fetched_at=datetime.now(UTC),
+                        fetched_at=utc_now(),
                         attempts=attempt,
                         headers=dict(response.headers),
                     )

@@ -26,6 +26,7 @@ def test_dagster_yaml_puts_runs_and_events_in_postgres(tmp_path, postgres_urls, 
         assert type(instance.event_log_storage).__name__ == "PostgresEventLogStorage"
         assert type(instance.schedule_storage).__name__ == "PostgresScheduleStorage"
         assert type(instance.run_coordinator).__name__ == "QueuedRunCoordinator"
+        assert not instance.nux_enabled  # no "Join the community" dialog when the UI opens
         result = dg.materialize([probe], instance=instance)
         assert instance.get_run_by_id(result.run_id).is_success
     with dg.DagsterInstance.from_config(str(home)) as reopened:

@@ -134,3 +134,24 @@ product_sources:
     assert "ERROR" in output and "recipe not found (bundled recipes: tokoloka-demo)" in output
     assert main(["check-config", str(PROJECT_ROOT / "radar.example.yaml")]) == 0
     assert "example-marketplace: browser https://marketplace.example.co.id" in capsys.readouterr().out
+
+
+def test_partitions_start_from_the_environment_overrides_the_file(monkeypatch):
+    """`radar demo` and `radar simulate` start partitions where their data starts."""
+    from datetime import datetime
+
+    from orchestration.config import DEMO_CONFIG_PATH, load_config
+
+    assert load_config(DEMO_CONFIG_PATH).partitions_start == datetime(2026, 1, 1)
+    monkeypatch.setenv("RADAR_PARTITIONS_START", "2026-11-08T00:00:00")
+    assert load_config(DEMO_CONFIG_PATH).partitions_start == datetime(2026, 11, 8)
+
+
+def test_clock_url_must_be_an_http_url():
+    import pytest
+
+    from orchestration.config import RadarConfig
+
+    assert RadarConfig(clock_url="http://127.0.0.1:8765/_demo/clock").clock_url.endswith("/_demo/clock")
+    with pytest.raises(ValueError, match="http"):
+        RadarConfig(clock_url="127.0.0.1:8765/_demo/clock")

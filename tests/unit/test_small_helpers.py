@@ -59,3 +59,22 @@ def test_rows_written_come_from_the_model_statement_result():
     assert rows_affected(result("CREATE VIEW")) is None
     assert rows_affected(result("INSERT 0 58", name="LogTestResult")) is None
     assert rows_affected({"info": {"name": "LogModelResult"}, "data": {}}) is None
+
+
+def test_the_clock_resource_simulates_only_when_told_and_moves_forward():
+    import time
+    from datetime import UTC, datetime, timedelta
+
+    from orchestration.clock import utc_now
+    from orchestration.resources.clock import ClockResource
+
+    system = ClockResource()
+    assert abs(system.now() - datetime.now(UTC)) < timedelta(seconds=5)
+    simulated = ClockResource(simulated_start="2026-11-20T22:05:00")
+    first = simulated.now()
+    assert timedelta(0) <= first - datetime(2026, 11, 20, 22, 5, tzinfo=UTC) < timedelta(seconds=5)
+    with simulated.in_effect():
+        time.sleep(0.01)
+        inside = utc_now()
+    assert inside > first
+    assert abs(utc_now() - datetime.now(UTC)) < timedelta(seconds=5)  # only inside the block

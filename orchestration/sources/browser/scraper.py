@@ -14,11 +14,11 @@ import random
 import re
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from logging import Logger
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+from orchestration.clock import utc_now
 from orchestration.config import BrowserSource, Watch
 from orchestration.snapshots.manifest import SnapshotWriter
 from orchestration.sources.browser.recipes import Recipe, load_recipe
@@ -268,7 +268,7 @@ class ListingScraper:
             status = self._navigation_statuses[-1] if self._navigation_statuses else 200
             self.writer.add(
                 FetchedResponse(url=page.url, status=status, content_type="text/html; charset=utf-8",
-                                body=html.encode("utf-8"), fetched_at=datetime.now(UTC), attempts=attempts),
+                                body=html.encode("utf-8"), fetched_at=utc_now(), attempts=attempts),
                 len(cards), "html",
                 role="listing", watch=watch.label, keyword=watch.keyword, watch_url=watch.url,
                 page_number=result.pages + 1, user_agent=self.user_agent,

@@ -1,0 +1,99 @@
+"""The long-run simulator: the real hourly path (schedule, connectors, sensor, staging, gate, dbt)
+hour after hour with a moving clock, against the demo market, checked against its ground truth."""
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import dagster as dg
+import psycopg
+import pytest
+
+from orchestration.automation.simulation import HourlySimulator, partition_key, read_costs
+from orchestration.demo.truth import expected_category_day, expected_price_changes
+from orchestration.resources.clock import ClockResource
+from tests.conftest import build_test_definitions, demo_config, jsonld_source, marketplace_source
+
+SHOPS = ("glow-lab", "kopi-nusantara", "trail-and-tide")
+
+
+def simulation(market_server, database_url, lake, tmp_path, start: datetime):
+    config = demo_config(market_server.url, extra_sources=(marketplace_source(market_server.url),
+                                                           jsonld_source(market_server.url)))
+    config = config.model_copy(update={"clock_url": f"{market_server.url}/_demo/clock"})
+    defs = build_test_definitions(config, database_url, lake, clock=ClockResource.configure_at_launch())
+    instance = dg.DagsterInstance.ephemeral()
+
+    def simulator() -> HourlySimulator:
+        return HourlySimulator(defs, instance, config.clock_url, start, tmp_path / "timings.csv", say=lambda _: None)
+
+    return config, defs, instance, simulator
+
+
+def check_against_ground_truth(database_url: str, demo_market, hours: list[datetime]) -> None:
+    with psycopg.connect(database_url) as connection:
+        def scalar(statement, params=()):
+            return connection.execute(statement, params).fetchone()[0]
+
+        for shop_name in SHOPS:
+            shop = demo_market.shop(shop_name)
+            variants = len(shop.variants)
+            spells = scalar("select count(*) from marts.fct_price_history join marts.dim_products using (product_key) "
+                            "where source_name = %s", [shop_name])
+            assert spells == variants + expected_price_changes(shop, hours)
+            assert scalar("select count(*) from marts.fct_price_history join marts.dim_products using (product_key) "
+                          "where source_name = %s and is_current", [shop_name]) == variants
+            kpis = connection.execute(
+                "select category, listings, median_price, avg_price, share_discounted from marts.mart_market_kpis "
+                "where source_name = %s and market_date = %s", [shop_name, hours[-1].date()]).fetchall()
+            truth = expected_category_day(shop, hours[-1])
+            assert {row[0] for row in kpis} == set(truth)
+            for category, listings, median, average, share in kpis:
+                assert listings == truth[category].listings
+                assert median == truth[category].median_price
+                assert abs(average - truth[category].avg_price) < Decimal("0.0001")
+                assert abs(share - truth[category].share_discounted) < Decimal("0.0001")
+        # Every source of every kind was staged every hour, at the simulated time.
+        per_hour = connection.execute(
+            "select partition_hour, count(distinct source_name), bool_and(observed_at >= partition_hour "
+            "and observed_at < partition_hour + interval '1 hour') from landing.product_observations "
+            "group by 1 order by 1").fetchall()
+    assert [(hour, sources, in_hour) for hour, sources, in_hour in per_hour] == [(h, 5, True) for h in hours]
+
+
+def test_six_simulated_hours_match_the_ground_truth_and_a_rerun_continues(
+        market_server, database_url, lake, tmp_path, demo_market):
+    start = datetime(2026, 11, 20, 22, tzinfo=UTC)  # crosses midnight: KPIs of a new day, lookbacks into the old
+    hours = [start + timedelta(hours=offset) for offset in range(6)]
+    _, _, instance, simulator = simulation(market_server, database_url, lake, tmp_path, start)
+
+    first = simulator().run(2)
+    assert [cost.partition for cost in first] == [partition_key(h) for h in hours[:2]]
+    rest = simulator().run(6)  # a re-run continues where the first stopped
+    assert [cost.partition for cost in rest] == [partition_key(h) for h in hours[2:]]
+    assert all(cost.rows > 1_500 and cost.dbt_s > 0 and cost.snapshots_s > 0 for cost in first + rest)
+
+    check_against_ground_truth(database_url, demo_market, hours)
+    assert [cost.hour_index for cost in read_costs(tmp_path / "timings.csv")] == list(range(6))
+    # The runs came from the real schedule and sensor: one snapshot run per source per hour.
+    snapshot_runs = instance.get_runs(dg.RunsFilter(job_name="product_snapshots_job"))
+    assert len(snapshot_runs) == 6 * 5
+
+
+def test_a_production_clock_refuses_to_file_a_scrape_under_a_simulated_hour(market_server, database_url, lake):
+    config = demo_config(market_server.url, shops=("glow-lab",))
+    defs = build_test_definitions(config, database_url, lake)  # the system clock, as in production
+    result = defs.resolve_job_def("product_snapshots_job").execute_in_process(
+        instance=dg.DagsterInstance.ephemeral(), partition_key="2026-11-20-22:00", raise_on_error=False)
+    assert not result.success
+    failure = next(event for event in result.all_events if event.is_step_failure)
+    assert "refusing to scrape glow-lab for hour 2026-11-20 22:00" in failure.step_failure_data.error.message
+
+
+@pytest.mark.slow
+def test_forty_eight_simulated_hours_match_the_ground_truth(market_server, database_url, lake, tmp_path, demo_market):
+    start = datetime(2026, 11, 18, 0, tzinfo=UTC)
+    hours = [start + timedelta(hours=offset) for offset in range(48)]
+    _, _, _, simulator = simulation(market_server, database_url, lake, tmp_path, start)
+    costs = simulator().run(48)
+    assert len(costs) == 48
+    check_against_ground_truth(database_url, demo_market, hours)
