@@ -27,6 +27,7 @@ schemas are dropped). Prints a table, or with --json one JSON object.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import statistics
@@ -61,6 +62,10 @@ FIRST_TIMED_HOUR = datetime(2026, 11, 1, tzinfo=UTC)
 REPLICATION_BATCH_HOURS = 240
 QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 STEP_NAMES = {"staged_products": "staging", "staged_products_gx_staged_products": "gate", "radar_dbt_models": "dbt"}
+
+
+def progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
 
 
 def partition_key(hour: datetime) -> str:
@@ -126,7 +131,8 @@ def run_restage(defs, instance, first: datetime, last: datetime) -> tuple[float,
     tags = {"dagster/asset_partition_range_start": partition_key(first),
             "dagster/asset_partition_range_end": partition_key(last)}
     started = time.perf_counter()
-    result = job.execute_in_process(instance=instance, tags=tags, raise_on_error=False, run_config=QUIET)
+    with open(os.devnull, "w") as quiet, contextlib.redirect_stdout(quiet):  # dbt's console output
+        result = job.execute_in_process(instance=instance, tags=tags, raise_on_error=False, run_config=QUIET)
     elapsed = time.perf_counter() - started
     if not result.success:
         raise SystemExit(f"restage run {result.run_id} for {partition_key(first)}..{partition_key(last)} failed")
@@ -152,8 +158,8 @@ def measure_history_size(history_hours: int, timed_hours: int, database_url: str
     (rows,) = warehouse.query("select count(*) from landing.product_observations")[0]
     (variants,) = warehouse.query("select count(distinct product_key) from landing.product_observations "
                                   "where partition_hour = %s", [seed_hour])[0]
-    print(f"history {history_hours:,} h: {rows:,} landing rows ({replicated:,} replicated), {variants:,} variants, "
-          f"built in {time.perf_counter() - started:.0f}s", flush=True)
+    progress(f"history {history_hours:,} h: {rows:,} landing rows ({replicated:,} replicated), {variants:,} variants, "
+          f"built in {time.perf_counter() - started:.0f}s")
 
     defs = defs_for(store, database_url)
     instance = dg.DagsterInstance.ephemeral()
@@ -161,8 +167,7 @@ def measure_history_size(history_hours: int, timed_hours: int, database_url: str
     for hour in timed:
         elapsed, steps = run_restage(defs, instance, hour, hour)
         per_hour.append({"hour": partition_key(hour), "seconds": elapsed, **steps})
-        print(f"  {partition_key(hour)}: {elapsed:.1f}s  " + "  ".join(f"{name} {seconds:.1f}s" for name, seconds in steps.items()),
-              flush=True)
+        progress(f"  {partition_key(hour)}: {elapsed:.1f}s  " + "  ".join(f"{name} {seconds:.1f}s" for name, seconds in steps.items()))
     return {"history_hours": history_hours, "landing_rows": rows, "variants": variants, "hours": per_hour,
             "median_seconds": statistics.median(h["seconds"] for h in per_hour),
             "median_dbt_seconds": statistics.median(h.get("dbt", 0.0) for h in per_hour)}
@@ -175,8 +180,8 @@ def measure_backfill(backfill_hours: int, database_url: str, scratch: Path, mark
     write_history(store, market, config.product_sources, hours)
     defs = defs_for(store, database_url)
     elapsed, steps = run_restage(defs, dg.DagsterInstance.ephemeral(), hours[0], hours[-1])
-    print(f"backfill of {backfill_hours} h in one run: {elapsed:.0f}s, {elapsed / backfill_hours:.2f}s per hour  "
-          + "  ".join(f"{name} {seconds:.0f}s" for name, seconds in steps.items()), flush=True)
+    progress(f"backfill of {backfill_hours} h in one run: {elapsed:.0f}s, {elapsed / backfill_hours:.2f}s per hour  "
+             + "  ".join(f"{name} {seconds:.0f}s" for name, seconds in steps.items()))
     return {"hours": backfill_hours, "seconds": elapsed, "seconds_per_hour": elapsed / backfill_hours, "steps": steps}
 
 

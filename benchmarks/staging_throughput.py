@@ -31,7 +31,7 @@ from orchestration.snapshots.manifest import SnapshotWriter  # noqa: E402
 from orchestration.snapshots.store import LocalObjectStore  # noqa: E402
 from orchestration.sources.http import FetchedResponse  # noqa: E402
 from orchestration.staging.products import iter_source_observations, stage_products_hour  # noqa: E402
-from orchestration.staging.rows import PRODUCT_OBSERVATION_COLUMNS  # noqa: E402
+from orchestration.staging.rows import PRODUCT_OBSERVATION_COLUMNS, ProductObservation  # noqa: E402
 
 HOUR = datetime(2026, 11, 20, 12, tzinfo=UTC)
 VARIANTS_PER_PRODUCT = 4
@@ -87,6 +87,9 @@ def run_raw_copy(rows, warehouse) -> int:
     return warehouse.replace_partitions([load])[0]
 
 
+# The seed approach knows the Shopify columns only; the listing-page facts keep their defaults.
+BASELINE_COLUMNS = [name for name in ProductObservation._fields if name not in ProductObservation._field_defaults]
+
 BASELINE_DDL = """
 create schema if not exists bench;
 drop table if exists bench.baseline_observations;
@@ -109,8 +112,8 @@ def run_baseline(store, warehouse) -> int:
         frame["observed_at"] = request["fetched_at"]
         frames.append(frame)
     frame = pd.concat(frames, ignore_index=True)
-    columns = ", ".join(PRODUCT_OBSERVATION_COLUMNS)
-    placeholders = ", ".join(["%s"] * len(PRODUCT_OBSERVATION_COLUMNS))
+    columns = ", ".join(BASELINE_COLUMNS)
+    placeholders = ", ".join(["%s"] * len(BASELINE_COLUMNS))
     statement = (f"insert into bench.baseline_observations ({columns}) values ({placeholders}) "
                  f"on conflict (partition_hour, product_key) do update set price = excluded.price, "
                  f"compare_at_price = excluded.compare_at_price, is_available = excluded.is_available")
