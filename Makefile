@@ -2,7 +2,7 @@
 VENV := .venv
 STAMP := $(VENV)/.radar-installed
 
-.PHONY: help demo demo-data test test-slow test-all lint bench dbt-docs clean
+.PHONY: help demo demo-data simulate test test-slow test-all lint bench dbt-docs clean
 
 help:  ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
@@ -17,10 +17,13 @@ demo: $(STAMP)  ## build 72h of demo data on embedded defaults, then serve the D
 demo-data: $(STAMP)  ## the same data build without the UI (exits when done)
 	$(VENV)/bin/radar demo --no-ui
 
+simulate: $(STAMP)  ## the real hourly path for 24 simulated hours on the demo market (.radar/simulate; resumable)
+	$(VENV)/bin/radar simulate
+
 test: $(STAMP)  ## the whole default test suite (real PostgreSQL, dbt, GX, Dagster, moto S3)
 	$(VENV)/bin/pytest
 
-test-slow: $(STAMP)  ## scale tests only
+test-slow: $(STAMP)  ## scale tests only (48 simulated hours against the demo's ground truth)
 	$(VENV)/bin/pytest -m slow
 
 test-all: $(STAMP)  ## default suite and scale tests
@@ -29,7 +32,8 @@ test-all: $(STAMP)  ## default suite and scale tests
 lint: $(STAMP)  ## ruff
 	$(VENV)/bin/ruff check .
 
-bench: $(STAMP)  ## benchmarks: staging throughput (vs raw COPY and a row-by-row baseline), scrape throughput and browser memory
+bench: $(STAMP)  ## benchmarks: partition cost vs history (72 vs 7,200 h), staging throughput, scrape throughput and browser memory
+	$(VENV)/bin/python benchmarks/partition_cost.py
 	$(VENV)/bin/python benchmarks/staging_throughput.py
 	$(VENV)/bin/python benchmarks/scrape_throughput.py
 

@@ -384,6 +384,8 @@ def command_simulate(args: argparse.Namespace) -> int:
                                     with_creators=not args.no_creators, say=_say)
         try:
             simulator.run(args.hours)
+            report_simulation_against_truth(config, DemoMarket(seed=args.seed),
+                                            [start + timedelta(hours=offset) for offset in range(args.hours)])
         except SimulationError as error:
             _say(f"simulate stopped: {error}")
             return 1
@@ -404,6 +406,22 @@ def command_simulate(args: argparse.Namespace) -> int:
 
             stop_embedded_postgres(home.pgdata)
             _say("embedded PostgreSQL stopped")
+
+
+def report_simulation_against_truth(config, market, hours: list[datetime]) -> None:
+    """The demo Shopify shops' price spells and KPIs next to the generator's ground truth."""
+    from orchestration.demo.history import demo_shop_name
+    from orchestration.demo.truth import shop_marts_against_truth
+
+    warehouse = demo_warehouse()
+    shops = [demo_shop_name(source) for source in config.product_sources if source.kind == "shopify"]
+    problems = [problem for shop in shops
+                for problem in shop_marts_against_truth(warehouse.query, market.shop(shop), hours)]
+    if problems:
+        _say(f"marts vs demo ground truth over {len(hours)} hours: {len(problems)} difference(s): " + "; ".join(problems[:5]))
+    else:
+        _say(f"marts vs demo ground truth over {len(hours)} hours: price spells, current prices and the last day's "
+             f"KPIs identical for {', '.join(shops)}")
 
 
 def command_dbt_docs(args: argparse.Namespace) -> int:

@@ -90,3 +90,36 @@ def expected_price_changes(shop: DemoShop, hours: list[datetime]) -> int:
             changes += sum(1 for before, after in zip(previous, prices, strict=True) if before != after)
         previous = prices
     return changes
+
+
+def shop_marts_against_truth(query, shop: DemoShop, hours: list[datetime]) -> list[str]:
+    """Differences between the product marts and what the generator injected for one demo shop
+    staged over consecutive ``hours`` (from the first): price spells, current spells and the
+    last day's KPIs. ``query(sql, params)`` returns rows from the warehouse. Empty when they agree."""
+    problems = []
+
+    def scalar(statement: str) -> int:
+        return query(statement, [shop.name])[0][0]
+
+    spells = scalar("select count(*) from marts.fct_price_history join marts.dim_products using (product_key) "
+                    "where source_name = %s")
+    expected_spells = len(shop.variants) + expected_price_changes(shop, hours)
+    if spells != expected_spells:
+        problems.append(f"{shop.name}: {spells} price spells, ground truth {expected_spells}")
+    current = scalar("select count(*) from marts.fct_price_history join marts.dim_products using (product_key) "
+                     "where source_name = %s and is_current")
+    if current != len(shop.variants):
+        problems.append(f"{shop.name}: {current} current spells for {len(shop.variants)} variants")
+    truth = expected_category_day(shop, hours[-1])
+    kpis = query("select category, listings, median_price, avg_price, share_discounted from marts.mart_market_kpis "
+                 "where source_name = %s and market_date = %s", [shop.name, hours[-1].date()])
+    if {row[0] for row in kpis} != set(truth):
+        problems.append(f"{shop.name}: KPI categories {sorted(row[0] for row in kpis)}, ground truth {sorted(truth)}")
+    for category, listings, median, average, share in kpis:
+        expected = truth.get(category)
+        if expected and (listings != expected.listings or median != expected.median_price
+                         or abs(average - expected.avg_price) >= Decimal("0.0001")
+                         or abs(share - expected.share_discounted) >= Decimal("0.0001")):
+            problems.append(f"{shop.name}/{category} on {hours[-1].date()}: KPIs ({listings}, {median}, {average}, "
+                            f"{share}), ground truth {expected}")
+    return problems
