@@ -49,6 +49,7 @@ warnings.filterwarnings("ignore")  # Dagster's beta/preview notices would bury t
 import dagster as dg  # noqa: E402
 import psycopg  # noqa: E402
 
+from orchestration.automation.simulation import QUIET_LOGS, STEPS, partition_key  # noqa: E402
 from orchestration.config import load_config  # noqa: E402
 from orchestration.demo.catalog import DemoMarket  # noqa: E402
 from orchestration.demo.history import write_history  # noqa: E402
@@ -60,16 +61,10 @@ from orchestration.staging.rows import PRODUCT_OBSERVATION_COLUMNS  # noqa: E402
 # The first timed hour. Fixed, so every run sees the same demo market.
 FIRST_TIMED_HOUR = datetime(2026, 11, 1, tzinfo=UTC)
 REPLICATION_BATCH_HOURS = 240
-QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
-STEP_NAMES = {"staged_products": "staging", "staged_products_gx_staged_products": "gate", "radar_dbt_models": "dbt"}
 
 
 def progress(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
-
-
-def partition_key(hour: datetime) -> str:
-    return f"{hour:%Y-%m-%d-%H}:00"
 
 
 def reset_warehouse(database_url: str) -> None:
@@ -132,11 +127,11 @@ def run_restage(defs, instance, first: datetime, last: datetime) -> tuple[float,
             "dagster/asset_partition_range_end": partition_key(last)}
     started = time.perf_counter()
     with open(os.devnull, "w") as quiet, contextlib.redirect_stdout(quiet):  # dbt's console output
-        result = job.execute_in_process(instance=instance, tags=tags, raise_on_error=False, run_config=QUIET)
+        result = job.execute_in_process(instance=instance, tags=tags, raise_on_error=False, run_config=QUIET_LOGS)
     elapsed = time.perf_counter() - started
     if not result.success:
         raise SystemExit(f"restage run {result.run_id} for {partition_key(first)}..{partition_key(last)} failed")
-    steps = {STEP_NAMES.get(stat.step_key, stat.step_key): stat.end_time - stat.start_time
+    steps = {STEPS.get(stat.step_key, stat.step_key): stat.end_time - stat.start_time
              for stat in instance.get_run_step_stats(result.run_id) if stat.end_time and stat.start_time}
     return elapsed, steps
 
