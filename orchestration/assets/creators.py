@@ -2,12 +2,12 @@
 
 import time
 from collections.abc import Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, timedelta
 
 import dagster as dg
-import pandas as pd
 
-from orchestration.checks.gx_suite import build_partitioned_gx_check
+from orchestration.checks.gates import creator_gates
+from orchestration.checks.gx_suite import build_gx_check
 from orchestration.clock import utc_now
 from orchestration.config import CreatorSearch
 from orchestration.partitions import partition_starts
@@ -122,34 +122,7 @@ def build_creator_assets(search: CreatorSearch, partitions_def: dg.DailyPartitio
             "rows": totals["videos"], "coverage": dg.MetadataValue.json(coverage),
             "failed_targets": dg.MetadataValue.json(failed), **common})
 
-    creators_gate = build_partitioned_gx_check(
-        asset="staged_creators", suite_file="staged_creators.json", partitions_def=partitions_def,
-        load_rows=lambda warehouse, day: load_day(warehouse, "landing.creator_observations", day),
-        suite_parameters=lambda warehouse, day: {}, required_resource_keys={"warehouse"}, resource_for_loading="warehouse",
-    )
-    videos_gate = build_partitioned_gx_check(
-        asset="staged_videos", suite_file="staged_videos.json", partitions_def=partitions_def,
-        load_rows=lambda warehouse, day: load_day(warehouse, "landing.video_observations", day),
-        suite_parameters=lambda warehouse, day: {}, required_resource_keys={"warehouse"}, resource_for_loading="warehouse",
-    )
-    coverage_gate = build_partitioned_gx_check(
-        asset="staged_videos", suite_file="creator_search_coverage.json", partitions_def=partitions_def,
-        load_rows=lambda warehouse, day: load_day(warehouse, "landing.creator_search_targets", day),
-        suite_parameters=lambda warehouse, day: {"min_coverage": search.min_coverage},
-        required_resource_keys={"warehouse"}, resource_for_loading="warehouse",
-    )
-    return [creator_search_snapshot, staged_creators_and_videos, creators_gate, videos_gate, coverage_gate]
+    gates = [build_gx_check(gate, asset=asset, partitions_def=partitions_def)
+             for asset, asset_gates in creator_gates(search.min_coverage).items() for gate in asset_gates]
+    return [creator_search_snapshot, staged_creators_and_videos, *gates]
 
-
-def load_day(warehouse: WarehouseResource, table: str, day: datetime) -> pd.DataFrame:
-    with warehouse.connect() as connection:
-        cursor = connection.execute(f"select * from {table} where partition_date = %s", [day.astimezone(UTC).date()])
-        columns = [column.name for column in cursor.description]
-        frame = pd.DataFrame(cursor.fetchall(), columns=columns)
-    for column in frame.columns:
-        if column in {"followers", "following", "hearts", "videos", "play_count", "digg_count", "comment_count",
-                      "share_count", "collect_count", "pages"}:
-            frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("float64")
-        elif column == "returned_data":
-            frame[column] = frame[column].astype("float64")
-    return frame

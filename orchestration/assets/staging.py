@@ -1,23 +1,19 @@
 """Staged products: every source's latest snapshot for the hour, parsed and loaded with COPY."""
 
 
-import statistics
 import time
-from datetime import datetime, timedelta
 
 import dagster as dg
 import pandas as pd
 
-from orchestration.checks.gx_suite import build_partitioned_gx_check
+from orchestration.checks.gates import product_observations_gate
+from orchestration.checks.gx_suite import build_gx_check
 from orchestration.config import RadarConfig
 from orchestration.normalize import BrandDictionary
 from orchestration.partitions import hours_in_window
 from orchestration.resources.warehouse import WarehouseResource
 from orchestration.snapshots.store import ObjectStore
 from orchestration.staging.products import stage_products_hour
-
-ROW_COUNT_FLOOR_SHARE = 0.5
-TRAILING_PARTITIONS = 24
 
 
 def build_staged_products(config: RadarConfig, partitions_def: dg.TimeWindowPartitionsDefinition,
@@ -69,42 +65,7 @@ def build_staged_products(config: RadarConfig, partitions_def: dg.TimeWindowPart
             }
         )
 
-    gx_check = build_partitioned_gx_check(
-        asset=staged_products,
-        suite_file="staged_products.json",
-        partitions_def=partitions_def,
-        load_rows=load_staged_product_rows,
-        suite_parameters=lambda warehouse, hour: {
-            "min_row_count": minimum_row_count(warehouse, hour),
-            "allowed_currencies": config.currencies,
-        },
-        required_resource_keys={"warehouse"},
-        resource_for_loading="warehouse",
-    )
+    gx_check = build_gx_check(product_observations_gate(config.currencies), asset=staged_products,
+                              partitions_def=partitions_def)
     return [staged_products, gx_check]
 
-
-def load_staged_product_rows(warehouse: WarehouseResource, hour: datetime) -> pd.DataFrame:
-    with warehouse.connect() as connection:
-        cursor = connection.execute("select * from landing.product_observations where partition_hour = %s", [hour])
-        columns = [column.name for column in cursor.description]
-        frame = pd.DataFrame(cursor.fetchall(), columns=columns)
-    for column in ("price", "compare_at_price", "discount_pct", "rating", "sold_count", "review_count"):
-        frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("float64")
-    return frame
-
-
-def minimum_row_count(warehouse: WarehouseResource, hour: datetime) -> int:
-    """At least one row, and at least half the median of the trailing partitions' counts."""
-    counts = [
-        count
-        for (count,) in warehouse.query(
-            "select count(*) from landing.product_observations "
-            "where partition_hour < %s and partition_hour >= %s "
-            "group by partition_hour order by partition_hour desc limit %s",
-            [hour, hour - timedelta(days=7), TRAILING_PARTITIONS],
-        )
-    ]
-    if not counts:
-        return 1
-    return max(1, int(statistics.median(counts) * ROW_COUNT_FLOOR_SHARE))

@@ -10,12 +10,15 @@ from importlib import resources
 from typing import Any
 
 import dagster as dg
+import pandas as pd
 import psycopg
 from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict
 from psycopg.types.datetime import DatetimeDumper
 
 TIMESTAMP_CACHE_SIZE = 4_096
+NUMERIC_TYPE_OIDS = {20, 21, 23, 700, 701, 1700}  # int8, int2, int4, float4, float8, numeric
+BOOLEAN_TYPE_OID = 16
 
 
 class RepeatedTimestamptzDumper(DatetimeDumper):
@@ -91,6 +94,26 @@ class WarehouseResource(dg.ConfigurableResource):
     def query(self, statement: str, params: Sequence[Any] = ()) -> list[tuple]:
         with self.connect() as connection:
             return connection.execute(statement, params).fetchall()
+
+    def read_frame(self, statement: str, params: Sequence[Any] = ()) -> pd.DataFrame:
+        """A query's rows as a DataFrame: numbers as float64, booleans as bool, the rest as text.
+
+        The server casts each column to float8, boolean or text and the rows come back in binary,
+        which psycopg's C loaders turn into Python values several times faster than it parses
+        numeric and timestamp text (the gates read whole windows of rows).
+        """
+        query = sql.SQL(statement)  # type: ignore[arg-type]
+        with self.connect() as connection, connection.cursor(binary=True) as cursor:
+            cursor.execute(sql.SQL("select * from ({}) as q limit 0").format(query), params)
+            columns = [(column.name, column.type_code) for column in cursor.description or []]
+            casts = [
+                sql.SQL("q.{}::{}").format(sql.Identifier(name), sql.SQL(
+                    "float8" if oid in NUMERIC_TYPE_OIDS else "boolean" if oid == BOOLEAN_TYPE_OID else "text"))
+                for name, oid in columns
+            ]
+            cursor.execute(sql.SQL("select {} from ({}) as q").format(sql.SQL(", ").join(casts), query), params)
+            frame = pd.DataFrame(cursor.fetchall(), columns=[name for name, _ in columns])
+        return frame.astype({name: "float64" for name, oid in columns if oid in NUMERIC_TYPE_OIDS})
 
     def dbt_environment(self) -> dict[str, str]:
         return dbt_connection_environment(self.database_url)

@@ -85,7 +85,8 @@ def test_low_coverage_fails_the_gate(market_server, database_url, lake):
     result = run_day(defs, dg.DagsterInstance.ephemeral())
     assert not result.success
     (coverage,) = [e for e in result.get_asset_check_evaluations() if e.check_name == "gx_creator_search_coverage"]
-    assert not coverage.passed and "expect_column_mean_to_be_between on returned_data" in coverage.description
+    assert not coverage.passed
+    assert "expect_column_values_to_be_between on coverage: 1 unexpected, e.g. [0.5]" in coverage.description
     (snapshot,) = result.asset_materializations_for_node("creator_search_snapshot")
     assert "TikHub error 400" in snapshot.metadata["failed_targets"].value["hashtag:kopi"]
 

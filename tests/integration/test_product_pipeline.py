@@ -115,6 +115,8 @@ def test_row_count_drop_fails_the_gate_and_blocks_dbt(database_url, lake, demo_m
     (gx,) = [e for e in result.get_asset_check_evaluations() if e.check_name == "gx_staged_products"]
     assert not gx.passed
     (failure,) = gx.metadata["failures"].value
-    assert failure["expectation"] == "expect_table_row_count_to_be_between"
-    assert failure["observed_value"] == 392
+    # 392 rows against a floor of half the trailing median (3 x 1439 rows -> 719), named by hour
+    assert failure["expectation"] == "expect_column_pair_values_a_to_be_greater_than_b"
+    assert failure["partitions"] == [f"{thin_hour:%Y-%m-%d-%H}:00"]
+    assert failure["sample_values"] == [[392, 719]]
     assert result.asset_materializations_for_node("radar_dbt_models") == []
