@@ -18,7 +18,7 @@ from orchestration.sources.browser.recipes import load_recipe, recipe_path
 from orchestration.sources.browser.scraper import BlockedPageError, write_snapshot
 from orchestration.sources.proxy import ProxyUnreachableError
 from orchestration.staging.listing_parser import extract_cards
-from tests.conftest import marketplace_source
+from tests.support import marketplace_source
 
 LOG = logging.getLogger("test-browser")
 FIXED_HOUR = datetime(2026, 11, 21, 9, 30, tzinfo=UTC)

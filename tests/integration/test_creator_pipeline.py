@@ -8,7 +8,7 @@ from dagster._serdes import serialize_value
 
 from orchestration.config import CreatorSearch, RadarConfig
 from orchestration.demo.tikhub_pages import DEMO_API_KEY
-from tests.conftest import build_test_definitions, demo_brands, range_tags
+from tests.support import build_test_definitions, demo_brands, range_tags
 
 
 def today() -> str:

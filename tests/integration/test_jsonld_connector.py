@@ -9,7 +9,7 @@ import pytest
 from orchestration.snapshots.manifest import SnapshotWriter
 from orchestration.sources.jsonld import write_snapshot
 from orchestration.sources.shopify import SourceFormatError
-from tests.conftest import jsonld_source
+from tests.support import jsonld_source
 
 LOG = logging.getLogger("test-jsonld")
 

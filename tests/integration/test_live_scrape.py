@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 import dagster as dg
 import psycopg
 
-from tests.conftest import build_test_definitions, demo_config
+from tests.support import build_test_definitions, demo_config
 
 
 def current_partition() -> str:

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 import dagster as dg
 import psycopg
 
-from tests.conftest import build_test_definitions, demo_config, jsonld_source, marketplace_source, range_tags
+from tests.support import build_test_definitions, demo_config, jsonld_source, marketplace_source, range_tags
 
 
 def current_partition() -> str:

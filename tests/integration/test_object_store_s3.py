@@ -10,7 +10,7 @@ import pytest
 
 from orchestration.resources import object_store_from_environment
 from orchestration.snapshots.store import ObjectExistsError, S3ObjectStore
-from tests.conftest import build_test_definitions, demo_config
+from tests.support import build_test_definitions, demo_config
 
 
 def free_port() -> int:

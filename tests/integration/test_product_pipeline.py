@@ -9,7 +9,7 @@ import pytest
 
 from orchestration.demo.history import write_history
 from orchestration.demo.truth import expected_category_day, expected_price_changes
-from tests.conftest import build_test_definitions, demo_config, range_tags
+from tests.support import build_test_definitions, demo_config, range_tags
 
 # Fixed past hours: the demo market is deterministic, so the expected marts are too.
 HOURS = [datetime(2026, 11, 20, 9, tzinfo=UTC) + timedelta(hours=i) for i in range(3)]

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from orchestration.staging.jsonld_parser import NoProductError, extract_offers, json_ld_blocks
-from tests.conftest import FIXTURES
+from tests.support import FIXTURES
 
 D = Decimal
 

@@ -12,7 +12,7 @@ from orchestration.normalize import BrandDictionary
 from orchestration.sources.browser.recipes import load_recipe
 from orchestration.staging.listing_parser import extract_cards, observations_from_cards
 from orchestration.staging.products import _first_sightings
-from tests.conftest import FIXTURES
+from tests.support import FIXTURES
 
 HOUR = datetime(2026, 11, 21, 9, tzinfo=UTC)
 LISTINGS = FIXTURES / "listings"

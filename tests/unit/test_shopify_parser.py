@@ -8,7 +8,7 @@ from orchestration.staging.shopify_parser import (
     observations_from_products,
     parse_products_page,
 )
-from tests.conftest import FIXTURES
+from tests.support import FIXTURES
 
 HOUR = datetime(2026, 11, 20, 13, tzinfo=UTC)
 
