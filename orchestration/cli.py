@@ -12,16 +12,21 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import os
 import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from orchestration.config import DEMO_CONFIG_PATH, PROJECT_ROOT, ConfigError, load_config
 from orchestration.environment import RadarHome, write_dagster_yaml
+
+if TYPE_CHECKING:
+    import dagster as dg
 
 DEMO_MARKET_PORT = 8765
 
@@ -220,11 +225,17 @@ def run_or_exit(instance, job_name: str, what: str, partition_key: str | None = 
     tags = {"radar/trigger": f"radar demo {what}"}
     if range_keys:
         tags |= {"dagster/asset_partition_range_start": range_keys[0], "dagster/asset_partition_range_end": range_keys[1]}
-    result = defs.resolve_job_def(job_name).execute_in_process(
+    result = _location_definitions(defs).resolve_job_def(job_name).execute_in_process(
         instance=instance, partition_key=partition_key, tags=tags, raise_on_error=False)
     if not result.success:
         raise SystemExit(f"[radar] {what} run {result.run_id} failed; open the Dagster UI to see why")
     return result.run_id
+
+
+@functools.cache
+def _location_definitions(load: Callable[[], dg.Definitions]) -> dg.Definitions:
+    """The code location's Definitions, built once per process (they parse config and dbt)."""
+    return load()
 
 
 def report_comets(market, search, today: datetime, days: int = CREATOR_HISTORY_DAYS) -> None:

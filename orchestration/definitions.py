@@ -1,4 +1,8 @@
-"""The Commerce Radar code location: assembles assets, checks, jobs, schedules and resources."""
+"""The Commerce Radar code location: assembles assets, checks, jobs, schedules and resources.
+
+Importing this module does nothing: Dagster calls ``defs`` when it loads the code location, and
+only then are the config file (``RADAR_CONFIG``) and the dbt manifest read.
+"""
 
 from __future__ import annotations
 
@@ -71,4 +75,6 @@ def build_definitions(config: RadarConfig, resources: dict | None = None) -> dg.
     )
 
 
-defs = build_definitions(load_config())
+@dg.definitions
+def defs() -> dg.Definitions:
+    return build_definitions(load_config())

@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
 import pytest
 
-from orchestration.config import DEMO_CONFIG_PATH
 from orchestration.demo.catalog import DemoMarket
 from orchestration.demo.server import DemoMarketServer
 from orchestration.resources.embedded_postgres import WAREHOUSE_DATABASE
 from orchestration.snapshots.store import LocalObjectStore
-
-# orchestration.definitions builds `defs` from RADAR_CONFIG at import; the tests build their own.
-os.environ.setdefault("RADAR_CONFIG", str(DEMO_CONFIG_PATH))
 
 
 @pytest.fixture(scope="session")
