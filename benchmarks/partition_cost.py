@@ -106,8 +106,8 @@ def replicate_history(warehouse: WarehouseResource, seed_hour: datetime, hours_b
 
 def dbt_build_history(warehouse: WarehouseResource, start: datetime, end: datetime) -> None:
     """One dbt run of the product models over the whole history window (a backfill's shape)."""
-    from orchestration.assets.dbt import DBT_PROJECT_DIR, environment
-    from orchestration.resources import dbt_executable
+    from orchestration.assets.dbt import environment
+    from orchestration.resources.dbt import DBT_PROJECT_DIR, dbt_executable
 
     variables = json.dumps({"window_start": start.isoformat(), "window_end": end.isoformat()})
     with environment(warehouse.dbt_environment()):
@@ -183,11 +183,10 @@ def measure_backfill(backfill_hours: int, database_url: str, scratch: Path, mark
 def build_defs_factory(config):
     from dagster_dbt import DbtCliResource
 
-    from orchestration.assets.creators import TikHubResource
-    from orchestration.assets.dbt import dbt_project
     from orchestration.definitions import build_definitions
-    from orchestration.resources import dbt_executable
     from orchestration.resources.clock import ClockResource
+    from orchestration.resources.dbt import dbt_executable, radar_dbt_project
+    from orchestration.resources.tikhub import TikHubResource
 
     product_config = config.model_copy(update={"creators": None})
 
@@ -195,7 +194,7 @@ def build_defs_factory(config):
         return build_definitions(product_config, resources={
             "object_store": store,
             "warehouse": WarehouseResource(database_url=database_url),
-            "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable()),
+            "dbt": DbtCliResource(project_dir=radar_dbt_project(), dbt_executable=dbt_executable()),
             "tikhub_api": TikHubResource(api_key="unused"),
             "clock": ClockResource(),
         })

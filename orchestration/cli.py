@@ -436,8 +436,8 @@ def report_simulation_against_truth(config, market, hours: list[datetime]) -> No
 
 
 def command_dbt_docs(args: argparse.Namespace) -> int:
-    from orchestration.assets.dbt import DBT_PROJECT_DIR, environment
-    from orchestration.resources import dbt_executable
+    from orchestration.assets.dbt import environment
+    from orchestration.resources.dbt import DBT_PROJECT_DIR, dbt_executable
 
     home = RadarHome.from_environment()
     started_postgres = prepare_environment(home)

@@ -51,12 +51,11 @@ def build_test_definitions(config: RadarConfig, database_url: str, store, tikhub
     """The real Definitions with resources pointed at the test database and lake."""
     from dagster_dbt import DbtCliResource
 
-    from orchestration.assets.creators import TikHubResource
-    from orchestration.assets.dbt import dbt_project
     from orchestration.definitions import build_definitions
     from orchestration.demo.tikhub_pages import DEMO_API_KEY
-    from orchestration.resources import dbt_executable
     from orchestration.resources.clock import ClockResource
+    from orchestration.resources.dbt import dbt_executable, radar_dbt_project
+    from orchestration.resources.tikhub import TikHubResource
     from orchestration.resources.warehouse import WarehouseResource
 
     return build_definitions(
@@ -64,7 +63,7 @@ def build_test_definitions(config: RadarConfig, database_url: str, store, tikhub
         resources={
             "object_store": store,
             "warehouse": WarehouseResource(database_url=database_url),
-            "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable()),
+            "dbt": DbtCliResource(project_dir=radar_dbt_project(), dbt_executable=dbt_executable()),
             "tikhub_api": TikHubResource(api_key=tikhub_api_key or DEMO_API_KEY),
             "clock": clock or ClockResource(),
         },

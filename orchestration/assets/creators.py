@@ -12,6 +12,7 @@ from orchestration.clock import utc_now
 from orchestration.config import CreatorSearch
 from orchestration.partitions import partition_starts
 from orchestration.resources.clock import ClockResource
+from orchestration.resources.tikhub import TikHubResource
 from orchestration.resources.warehouse import WarehouseResource
 from orchestration.snapshots.layout import attempt_id
 from orchestration.snapshots.manifest import SnapshotWriter
@@ -20,12 +21,6 @@ from orchestration.sources import tikhub
 from orchestration.staging.creators import CREATOR_SOURCE, CREATORS_DOMAIN, stage_creators_day
 
 LATE_SCRAPE_GRACE = timedelta(hours=1)
-
-
-class TikHubResource(dg.ConfigurableResource):
-    """The TikHub API key, from the TIKHUB_API_KEY environment variable (never logged)."""
-
-    api_key: str
 
 
 def build_creator_assets(search: CreatorSearch, partitions_def: dg.DailyPartitionsDefinition,

@@ -14,17 +14,12 @@ from dagster_dbt import (
     DagsterDbtTranslator,
     DagsterDbtTranslatorSettings,
     DbtCliResource,
-    DbtProject,
     dbt_assets,
 )
 
-from orchestration.config import PROJECT_ROOT, CometThresholds
-from orchestration.resources import dbt_executable
+from orchestration.config import CometThresholds
+from orchestration.resources.dbt import dbt_executable, radar_dbt_project
 from orchestration.resources.warehouse import WarehouseResource, dbt_connection_environment
-
-DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
-
-dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 
 
 def ensure_dbt_manifest() -> None:
@@ -39,15 +34,15 @@ def ensure_dbt_manifest() -> None:
         # The preparer runs plain `dbt`: make it this environment's dbt even when the venv is not activated.
         path = f"{Path(dbt_executable()).parent}{os.pathsep}{os.environ.get('PATH', '')}"
         with environment({**settings, "PATH": path}):
-            dbt_project.preparer.prepare(dbt_project)
+            radar_dbt_project().preparer.prepare(radar_dbt_project())
 
 
 def manifest_is_stale() -> bool:
-    manifest = dbt_project.manifest_path
+    manifest = radar_dbt_project().manifest_path
     if not manifest.exists():
         return True
     built = manifest.stat().st_mtime
-    project = Path(dbt_project.project_dir)
+    project = Path(radar_dbt_project().project_dir)
     sources = [project / "dbt_project.yml", project / "profiles.yml",
                *(path for folder in ("models", "macros", "tests") for path in (project / folder).rglob("*") if path.is_file())]
     return any(path.exists() and path.stat().st_mtime > built for path in sources)
@@ -106,8 +101,8 @@ def build_dbt_assets(partitions_def: dg.TimeWindowPartitionsDefinition) -> dg.As
     ensure_dbt_manifest()
 
     @dbt_assets(
-        manifest=dbt_project.manifest_path,
-        project=dbt_project,
+        manifest=radar_dbt_project().manifest_path,
+        project=radar_dbt_project(),
         exclude=CREATOR_MODELS,
         partitions_def=partitions_def,
         backfill_policy=dg.BackfillPolicy.single_run(),
@@ -128,8 +123,8 @@ def build_creator_dbt_assets(partitions_def: dg.TimeWindowPartitionsDefinition,
                   "comet_min_video_views": comet.min_video_views}
 
     @dbt_assets(
-        manifest=dbt_project.manifest_path,
-        project=dbt_project,
+        manifest=radar_dbt_project().manifest_path,
+        project=radar_dbt_project(),
         select=CREATOR_MODELS,
         name="radar_dbt_creator_models",
         partitions_def=partitions_def,

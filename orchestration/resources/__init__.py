@@ -7,9 +7,6 @@ secrets included, is passed as ``dg.EnvVar`` and resolved when a run starts, nev
 from __future__ import annotations
 
 import os
-import shutil
-import sys
-from pathlib import Path
 from typing import Any
 
 import dagster as dg
@@ -18,6 +15,8 @@ from dagster_dbt import DbtCliResource
 
 from orchestration.environment import RadarHome
 from orchestration.resources.clock import ClockResource
+from orchestration.resources.dbt import dbt_executable, radar_dbt_project
+from orchestration.resources.tikhub import TikHubResource
 from orchestration.resources.warehouse import WarehouseResource
 from orchestration.snapshots.store import LocalObjectStore, ObjectStore, S3ObjectStore
 
@@ -36,20 +35,11 @@ def object_store_from_environment() -> ObjectStore:
     return LocalObjectStore(root=str(RadarHome.from_environment().lake))
 
 
-def dbt_executable() -> str:
-    """The dbt installed next to this Python (the project venv), else whatever is on PATH."""
-    beside_python = Path(sys.executable).parent / "dbt"
-    return str(beside_python) if beside_python.exists() else (shutil.which("dbt") or "dbt")
-
-
 def resources_from_environment() -> dict[str, Any]:
-    from orchestration.assets.creators import TikHubResource
-    from orchestration.assets.dbt import dbt_project
-
     return {
         "object_store": object_store_from_environment(),
         "warehouse": WarehouseResource(database_url=dg.EnvVar("RADAR_DATABASE_URL")),
-        "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable()),
+        "dbt": DbtCliResource(project_dir=radar_dbt_project(), dbt_executable=dbt_executable()),
         "tikhub_api": TikHubResource(api_key=dg.EnvVar("TIKHUB_API_KEY")),
         "clock": ClockResource(),
     }

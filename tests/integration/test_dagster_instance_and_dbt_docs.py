@@ -4,10 +4,10 @@ import subprocess
 
 import dagster as dg
 
-from orchestration.assets.dbt import DBT_PROJECT_DIR, environment
+from orchestration.assets.dbt import environment
 from orchestration.cli import dagster_storage_url
 from orchestration.environment import write_dagster_yaml
-from orchestration.resources import dbt_executable
+from orchestration.resources.dbt import DBT_PROJECT_DIR, dbt_executable
 from orchestration.resources.embedded_postgres import DAGSTER_DATABASE
 from orchestration.resources.warehouse import WarehouseResource
 
