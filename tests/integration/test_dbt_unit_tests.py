@@ -2,8 +2,8 @@
 
 import subprocess
 
-from orchestration.assets.dbt import DBT_PROJECT_DIR, environment
-from orchestration.resources import dbt_executable
+from orchestration.assets.dbt import environment
+from orchestration.resources.dbt import DBT_PROJECT_DIR, dbt_executable
 from orchestration.resources.warehouse import WarehouseResource
 
 
