@@ -268,8 +268,11 @@ class GxGate:
                      starts: Sequence[datetime]) -> pd.DataFrame:
         assert self.rows is not None
         table, column = self.rows.table, self.rows.partition_column
-        available = warehouse.read_frame(f"select * from {table} limit 0").columns
-        wanted = [column] + [c for c in self.suites[0].referenced_columns(list(available)) if c != column]
+        schema, name = table.split(".")
+        available = [column for (column,) in warehouse.query(
+            "select column_name from information_schema.columns where table_schema = %s and table_name = %s "
+            "order by ordinal_position", [schema, name])]
+        wanted = [column] + [c for c in self.suites[0].referenced_columns(available) if c != column]
         keyed_by_date = isinstance(partitions_def, dg.DailyPartitionsDefinition)  # partition_date columns
         values = [start.date() if keyed_by_date else start for start in starts]
         return warehouse.read_frame(f"select {', '.join(wanted)} from {table} where {column} = any(%s)", [values])
