@@ -29,8 +29,9 @@ test-slow: $(STAMP)  ## scale tests only (48 simulated hours against the demo's 
 test-all: $(STAMP)  ## default suite and scale tests
 	$(VENV)/bin/pytest -m ''
 
-lint: $(STAMP)  ## ruff
+lint: $(STAMP)  ## ruff, and the import-linter contracts (layers only point down, no cycles)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 bench: $(STAMP)  ## benchmarks: partition cost vs history (72 vs 7,200 h), staging throughput, scrape throughput and browser memory
 	$(VENV)/bin/python benchmarks/partition_cost.py

@@ -53,10 +53,10 @@ from orchestration.automation.simulation import QUIET_LOGS, STEPS, partition_key
 from orchestration.config import load_config  # noqa: E402
 from orchestration.demo.catalog import DemoMarket  # noqa: E402
 from orchestration.demo.history import write_history  # noqa: E402
-from orchestration.resources.warehouse import WarehouseResource  # noqa: E402
+from orchestration.formats.rows import PRODUCT_OBSERVATION_COLUMNS  # noqa: E402
 from orchestration.snapshots.store import LocalObjectStore  # noqa: E402
 from orchestration.staging.products import stage_products_hour  # noqa: E402
-from orchestration.staging.rows import PRODUCT_OBSERVATION_COLUMNS  # noqa: E402
+from orchestration.warehouse.postgres import WarehouseResource  # noqa: E402
 
 # The first timed hour. Fixed, so every run sees the same demo market.
 FIRST_TIMED_HOUR = datetime(2026, 11, 1, tzinfo=UTC)
@@ -107,7 +107,7 @@ def replicate_history(warehouse: WarehouseResource, seed_hour: datetime, hours_b
 def dbt_build_history(warehouse: WarehouseResource, start: datetime, end: datetime) -> None:
     """One dbt run of the product models over the whole history window (a backfill's shape)."""
     from orchestration.assets.dbt import environment
-    from orchestration.resources.dbt import DBT_PROJECT_DIR, dbt_executable
+    from orchestration.warehouse.dbt import DBT_PROJECT_DIR, dbt_executable
 
     variables = json.dumps({"window_start": start.isoformat(), "window_end": end.isoformat()})
     with environment(warehouse.dbt_environment()):
@@ -181,23 +181,14 @@ def measure_backfill(backfill_hours: int, database_url: str, scratch: Path, mark
 
 
 def build_defs_factory(config):
-    from dagster_dbt import DbtCliResource
-
     from orchestration.definitions import build_definitions
-    from orchestration.resources.clock import ClockResource
-    from orchestration.resources.dbt import dbt_executable, radar_dbt_project
-    from orchestration.resources.tikhub import TikHubResource
+    from orchestration.resources import build_resources
 
     product_config = config.model_copy(update={"creators": None})
 
     def defs_for(store, database_url):
-        return build_definitions(product_config, resources={
-            "object_store": store,
-            "warehouse": WarehouseResource(database_url=database_url),
-            "dbt": DbtCliResource(project_dir=radar_dbt_project(), dbt_executable=dbt_executable()),
-            "tikhub_api": TikHubResource(api_key="unused"),
-            "clock": ClockResource(),
-        })
+        return build_definitions(product_config, resources=build_resources(
+            database_url=database_url, object_store=store, tikhub_api_key="unused"))
 
     return defs_for
 
@@ -223,7 +214,7 @@ def main(argv: list[str] | None = None) -> int:
         database_url = os.environ.get("RADAR_DATABASE_URL")
         embedded = None
         if not database_url:
-            from orchestration.resources.embedded_postgres import WAREHOUSE_DATABASE, start_embedded_postgres
+            from orchestration.warehouse.embedded import WAREHOUSE_DATABASE, start_embedded_postgres
 
             embedded = scratch / "pg"
             # The warehouse database is named as in production: dbt bakes the name into its manifest.
@@ -235,7 +226,7 @@ def main(argv: list[str] | None = None) -> int:
                         if args.backfill_hours else None)
         finally:
             if embedded:
-                from orchestration.resources.embedded_postgres import stop_embedded_postgres
+                from orchestration.warehouse.embedded import stop_embedded_postgres
 
                 stop_embedded_postgres(embedded)
 

@@ -29,13 +29,13 @@ import pandas as pd  # noqa: E402
 
 from orchestration.checks.gates import product_observations_gate  # noqa: E402
 from orchestration.config import ShopifySource  # noqa: E402
+from orchestration.formats.responses import FetchedResponse  # noqa: E402
+from orchestration.formats.rows import PRODUCT_OBSERVATION_COLUMNS, ProductObservation  # noqa: E402
 from orchestration.partitions import hourly_partitions  # noqa: E402
-from orchestration.resources.warehouse import PartitionLoad, WarehouseResource  # noqa: E402
 from orchestration.snapshots.manifest import SnapshotWriter  # noqa: E402
 from orchestration.snapshots.store import LocalObjectStore  # noqa: E402
-from orchestration.sources.http import FetchedResponse  # noqa: E402
 from orchestration.staging.products import iter_source_observations, stage_products_hour  # noqa: E402
-from orchestration.staging.rows import PRODUCT_OBSERVATION_COLUMNS, ProductObservation  # noqa: E402
+from orchestration.warehouse.postgres import PartitionLoad, WarehouseResource  # noqa: E402
 
 HOUR = datetime(2026, 11, 20, 12, tzinfo=UTC)
 VARIANTS_PER_PRODUCT = 4
@@ -104,7 +104,7 @@ create unique index on bench.baseline_observations (partition_hour, product_key)
 
 def run_baseline(store, warehouse) -> int:
     """The seed approach: json -> pandas -> one INSERT .. ON CONFLICT DO UPDATE per row."""
-    from orchestration.normalize import normalize_url, product_key
+    from orchestration.formats.normalize import normalize_url, product_key
     from orchestration.snapshots.manifest import latest_manifest, read_pages
 
     manifest = latest_manifest(store, "products", SOURCE.name, HOUR)
@@ -184,7 +184,7 @@ def main() -> int:
         database_url = os.environ.get("RADAR_DATABASE_URL")
         embedded = None
         if not database_url:
-            from orchestration.resources.embedded_postgres import start_embedded_postgres
+            from orchestration.warehouse.embedded import start_embedded_postgres
 
             embedded = Path(scratch) / "pg"
             database_url = start_embedded_postgres(embedded, databases=("radar_bench",))["radar_bench"]
@@ -209,7 +209,7 @@ def main() -> int:
             first_gate, best["gate"] = time_gate(store, warehouse, args.repeat)
         finally:
             if embedded:
-                from orchestration.resources.embedded_postgres import stop_embedded_postgres
+                from orchestration.warehouse.embedded import stop_embedded_postgres
 
                 stop_embedded_postgres(embedded)
 

@@ -77,7 +77,7 @@ def prepare_environment(home: RadarHome) -> bool:
         os.environ["RADAR_DAGSTER_DATABASE_URL"] = dagster_storage_url(dagster_url)
         _say("warehouse: RADAR_DATABASE_URL (from the environment)")
         return False
-    from orchestration.resources.embedded_postgres import start_embedded_postgres
+    from orchestration.warehouse.embedded import start_embedded_postgres
 
     urls = start_embedded_postgres(home.pgdata)
     os.environ["RADAR_DATABASE_URL"] = urls["radar"]
@@ -263,7 +263,7 @@ def report_comets(market, search, today: datetime, days: int = CREATOR_HISTORY_D
 
 def demo_warehouse():
     """The warehouse the demo runs against (embedded or RADAR_DATABASE_URL), as the one loader/query resource."""
-    from orchestration.resources.warehouse import WarehouseResource
+    from orchestration.warehouse.postgres import WarehouseResource
 
     return WarehouseResource(database_url=os.environ["RADAR_DATABASE_URL"])
 
@@ -332,7 +332,7 @@ def command_demo(args: argparse.Namespace) -> int:
             server.stop()
     finally:
         if started_postgres:
-            from orchestration.resources.embedded_postgres import stop_embedded_postgres
+            from orchestration.warehouse.embedded import stop_embedded_postgres
 
             stop_embedded_postgres(home.pgdata)
             _say("embedded PostgreSQL stopped")
@@ -373,16 +373,15 @@ def command_simulate(args: argparse.Namespace) -> int:
     try:
         import dagster as dg
 
+        from orchestration.clock import ClockResource
         from orchestration.definitions import build_definitions
         from orchestration.resources import resources_from_environment
-        from orchestration.resources.clock import ClockResource
 
         config = load_config()
         if not config.clock_url:
             raise SystemExit(f"[radar] {os.environ['RADAR_CONFIG']} has no clock_url: radar simulate needs a market "
                              "whose clock it can set")
-        defs = build_definitions(config, resources={**resources_from_environment(),
-                                                    "clock": ClockResource.configure_at_launch()})
+        defs = build_definitions(config, resources=resources_from_environment(clock=ClockResource.configure_at_launch()))
         try:
             server = DemoMarketServer(DemoMarket(seed=args.seed), port=DEMO_MARKET_PORT).start()
         except OSError as error:
@@ -413,7 +412,7 @@ def command_simulate(args: argparse.Namespace) -> int:
         return 0
     finally:
         if started_postgres:
-            from orchestration.resources.embedded_postgres import stop_embedded_postgres
+            from orchestration.warehouse.embedded import stop_embedded_postgres
 
             stop_embedded_postgres(home.pgdata)
             _say("embedded PostgreSQL stopped")
@@ -437,7 +436,7 @@ def report_simulation_against_truth(config, market, hours: list[datetime]) -> No
 
 def command_dbt_docs(args: argparse.Namespace) -> int:
     from orchestration.assets.dbt import environment
-    from orchestration.resources.dbt import DBT_PROJECT_DIR, dbt_executable
+    from orchestration.warehouse.dbt import DBT_PROJECT_DIR, dbt_executable
 
     home = RadarHome.from_environment()
     started_postgres = prepare_environment(home)
@@ -451,7 +450,7 @@ def command_dbt_docs(args: argparse.Namespace) -> int:
         return code
     finally:
         if started_postgres:
-            from orchestration.resources.embedded_postgres import stop_embedded_postgres
+            from orchestration.warehouse.embedded import stop_embedded_postgres
 
             stop_embedded_postgres(home.pgdata)
 
@@ -473,7 +472,7 @@ def command_check_config(args: argparse.Namespace) -> int:
     except ConfigError as error:
         print(error, file=sys.stderr)
         return 2
-    from orchestration.sources.browser.recipes import RecipeError, load_recipe
+    from orchestration.formats.recipes import RecipeError, load_recipe
 
     problems = 0
     print(f"ok: {len(config.product_sources)} product source(s), {len(config.brands)} brand(s) in the dictionary, "

@@ -3,7 +3,7 @@
 Every place a run asks for the current time (the scrape-window guards, a response's
 ``fetched_at``, a snapshot's ``started_at``, the staging sensor) asks :func:`utc_now`. Outside a
 :func:`simulated_clock` block that is the system clock. The only way into such a block in a run is
-the ``clock`` resource (``orchestration.resources.clock``), which production builds unsimulated.
+the ``clock`` resource (:class:`ClockResource`), which production builds unsimulated.
 """
 
 from __future__ import annotations
@@ -13,6 +13,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime, timedelta
+
+import dagster as dg
+from pydantic import PrivateAttr
 
 _simulated: ContextVar[tuple[datetime, float] | None] = ContextVar("radar_simulated_clock", default=None)
 
@@ -41,3 +44,29 @@ def simulated_clock(start: datetime, started_monotonic: float | None = None) -> 
         yield
     finally:
         _simulated.reset(token)
+
+
+class ClockResource(dg.ConfigurableResource):
+    """What time it is for a run. Unset, the system clock (production). `simulated_start` (ISO 8601,
+    given per run by `radar simulate`): the run starts at that instant and its clock runs at real
+    speed from there, so responses fetched in the run are stamped in the simulated hour."""
+
+    simulated_start: str | None = None
+    _started_monotonic: float = PrivateAttr(default_factory=time.monotonic)
+
+    @property
+    def is_simulated(self) -> bool:
+        return self.simulated_start is not None
+
+    def now(self) -> datetime:
+        with self.in_effect():
+            return utc_now()
+
+    @contextmanager
+    def in_effect(self) -> Iterator[None]:
+        """Make every `utc_now()` inside the block answer with this clock."""
+        if self.simulated_start is None:
+            yield
+            return
+        with simulated_clock(parse_instant(self.simulated_start), self._started_monotonic):
+            yield

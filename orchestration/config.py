@@ -154,7 +154,7 @@ class BrowserSource(_SourceBase):
     """A JS-rendered marketplace read in headless Chromium with a selector recipe."""
 
     kind: Literal["browser"] = Field(description="Connector kind.")
-    recipe: str = Field(description="Recipe name (orchestration/sources/browser/recipes/<name>.yaml) or a YAML path.")
+    recipe: str = Field(description="Recipe name (orchestration/formats/recipes/<name>.yaml) or a YAML path.")
     base_url: str = Field(description="Site root URL, e.g. https://www.tokopedia.com")
     currency: str = Field(default="IDR", description="ISO 4217 code assumed for prices without a symbol.")
     watchlist: list[Watch] = Field(min_length=1, description="Keywords or category URLs to read every hour.")

@@ -10,8 +10,8 @@ import pytest
 
 from orchestration.demo.catalog import DemoMarket
 from orchestration.demo.server import DemoMarketServer
-from orchestration.resources.embedded_postgres import WAREHOUSE_DATABASE
 from orchestration.snapshots.store import LocalObjectStore
+from orchestration.warehouse.embedded import WAREHOUSE_DATABASE
 
 
 @pytest.fixture(scope="session")
@@ -22,7 +22,7 @@ def demo_market() -> DemoMarket:
 @pytest.fixture(scope="session")
 def postgres_urls(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     """One embedded PostgreSQL server for the whole session, with the production database names."""
-    from orchestration.resources.embedded_postgres import start_embedded_postgres, stop_embedded_postgres
+    from orchestration.warehouse.embedded import start_embedded_postgres, stop_embedded_postgres
 
     data_dir = tmp_path_factory.mktemp("pg") / "data"
     yield start_embedded_postgres(data_dir)

@@ -13,6 +13,7 @@ from orchestration.config import (
     load_config,
 )
 
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
@@ -49,25 +50,12 @@ def demo_config(server_url: str, shops: tuple[str, ...] = ("glow-lab", "kopi-nus
 def build_test_definitions(config: RadarConfig, database_url: str, store, tikhub_api_key: str | None = None,
                            clock=None):
     """The real Definitions with resources pointed at the test database and lake."""
-    from dagster_dbt import DbtCliResource
-
     from orchestration.definitions import build_definitions
     from orchestration.demo.tikhub_pages import DEMO_API_KEY
-    from orchestration.resources.clock import ClockResource
-    from orchestration.resources.dbt import dbt_executable, radar_dbt_project
-    from orchestration.resources.tikhub import TikHubResource
-    from orchestration.resources.warehouse import WarehouseResource
+    from orchestration.resources import build_resources
 
-    return build_definitions(
-        config,
-        resources={
-            "object_store": store,
-            "warehouse": WarehouseResource(database_url=database_url),
-            "dbt": DbtCliResource(project_dir=radar_dbt_project(), dbt_executable=dbt_executable()),
-            "tikhub_api": TikHubResource(api_key=tikhub_api_key or DEMO_API_KEY),
-            "clock": clock or ClockResource(),
-        },
-    )
+    return build_definitions(config, resources=build_resources(
+        database_url=database_url, object_store=store, tikhub_api_key=tikhub_api_key or DEMO_API_KEY, clock=clock))
 
 
 def range_tags(first: str, last: str) -> dict[str, str]:

@@ -8,17 +8,16 @@ import dagster as dg
 
 from orchestration.checks.gates import creator_gates
 from orchestration.checks.gx_suite import build_gx_check
-from orchestration.clock import utc_now
+from orchestration.clock import ClockResource, utc_now
 from orchestration.config import CreatorSearch
 from orchestration.partitions import partition_starts
-from orchestration.resources.clock import ClockResource
-from orchestration.resources.tikhub import TikHubResource
-from orchestration.resources.warehouse import WarehouseResource
 from orchestration.snapshots.layout import attempt_id
 from orchestration.snapshots.manifest import SnapshotWriter
 from orchestration.snapshots.store import ObjectStore
 from orchestration.sources import tikhub
+from orchestration.sources.tikhub import TikHubResource
 from orchestration.staging.creators import CREATOR_SOURCE, CREATORS_DOMAIN, stage_creators_day
+from orchestration.warehouse.postgres import WarehouseResource
 
 LATE_SCRAPE_GRACE = timedelta(hours=1)
 

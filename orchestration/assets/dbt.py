@@ -18,8 +18,8 @@ from dagster_dbt import (
 )
 
 from orchestration.config import CometThresholds
-from orchestration.resources.dbt import dbt_executable, radar_dbt_project
-from orchestration.resources.warehouse import WarehouseResource, dbt_connection_environment
+from orchestration.warehouse.dbt import dbt_executable, radar_dbt_project
+from orchestration.warehouse.postgres import WarehouseResource, dbt_connection_environment
 
 
 def ensure_dbt_manifest() -> None:

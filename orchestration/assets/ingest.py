@@ -7,19 +7,18 @@ from datetime import UTC, timedelta
 
 import dagster as dg
 
-from orchestration.clock import utc_now
+from orchestration.clock import ClockResource, utc_now
 from orchestration.config import ProductSource
-from orchestration.resources.clock import ClockResource
+from orchestration.formats.recipes import RecipeError
+from orchestration.formats.responses import SourceFormatError
 from orchestration.snapshots.layout import attempt_id
 from orchestration.snapshots.manifest import SnapshotWriter
 from orchestration.snapshots.store import ObjectStore
 from orchestration.sources import jsonld, shopify
 from orchestration.sources.browser import scraper as browser
-from orchestration.sources.browser.recipes import RecipeError
 from orchestration.sources.browser.runtime import BrowserUnavailableError
 from orchestration.sources.browser.scraper import BlockedPageError
 from orchestration.sources.proxy import ProxyUnreachableError
-from orchestration.sources.shopify import SourceFormatError
 
 PERMANENT_FAILURES = (ProxyUnreachableError, BlockedPageError, SourceFormatError, BrowserUnavailableError, RecipeError)
 # kind -> the connector module: CONNECTOR_NAME, CONNECTOR_VERSION, write_snapshot(source, writer, log)

@@ -9,11 +9,11 @@ import pandas as pd
 from orchestration.checks.gates import product_observations_gate
 from orchestration.checks.gx_suite import build_gx_check
 from orchestration.config import RadarConfig
-from orchestration.normalize import BrandDictionary
+from orchestration.formats.normalize import BrandDictionary
 from orchestration.partitions import hours_in_window
-from orchestration.resources.warehouse import WarehouseResource
 from orchestration.snapshots.store import ObjectStore
 from orchestration.staging.products import stage_products_hour
+from orchestration.warehouse.postgres import WarehouseResource
 
 
 def build_staged_products(config: RadarConfig, partitions_def: dg.TimeWindowPartitionsDefinition,

@@ -4,7 +4,7 @@ from datetime import datetime, timedelta
 
 import dagster as dg
 
-from orchestration.resources.clock import ClockResource
+from orchestration.clock import ClockResource
 
 # Past this point in the hour, stage whatever sources have landed; the GX row-count check
 # decides whether a partial hour is good enough to build the marts.

@@ -24,7 +24,7 @@ import httpx
 
 from orchestration.automation.schedules import CREATOR_SEARCH_TIME, SNAPSHOT_MINUTE
 from orchestration.automation.sensors import STAGE_PARTIAL_AFTER
-from orchestration.resources.clock import ClockResource
+from orchestration.clock import ClockResource
 
 QUIET_LOGS = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 STEPS = {"staged_products": "staging", "staged_products_gx_staged_products": "gate", "radar_dbt_models": "dbt"}

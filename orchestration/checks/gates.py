@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 import pandas as pd
 
 from orchestration.checks.gx_suite import GxGate, RowsSpec
-from orchestration.resources.warehouse import WarehouseResource
+from orchestration.warehouse.postgres import WarehouseResource
 
 ROW_COUNT_FLOOR_SHARE = 0.5
 TRAILING_PARTITIONS = 24

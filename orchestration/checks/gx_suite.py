@@ -29,7 +29,7 @@ import dagster as dg
 import pandas as pd
 
 from orchestration.partitions import partition_starts
-from orchestration.resources.warehouse import WarehouseResource
+from orchestration.warehouse.postgres import WarehouseResource
 
 EXPECTATIONS_DIR = Path(__file__).resolve().parents[2] / "expectations"
 SAMPLE_SIZE = 5

@@ -15,11 +15,11 @@ from orchestration.config import CreatorSearch
 from orchestration.demo.catalog import DemoMarket
 from orchestration.demo.server import DemoMarketServer
 from orchestration.demo.tikhub_pages import DEMO_API_KEY
+from orchestration.formats.responses import FetchedResponse
 from orchestration.snapshots.layout import manifest_key, snapshot_prefix
 from orchestration.snapshots.manifest import SnapshotWriter
 from orchestration.snapshots.store import ObjectStore
 from orchestration.sources import tikhub
-from orchestration.sources.http import FetchedResponse
 from orchestration.staging.creators import CREATOR_SOURCE, CREATORS_DOMAIN
 
 HISTORY_RUN_ID = "demo-history"

@@ -25,12 +25,12 @@ from orchestration.demo.jsonld_pages import (
 from orchestration.demo.marketplace import DemoMarketplace
 from orchestration.demo.marketplace_pages import render_listing_dom
 from orchestration.demo.shopify_pages import collection_handle, render_products_page
+from orchestration.formats.responses import FetchedResponse
 from orchestration.snapshots.layout import manifest_key, snapshot_prefix
 from orchestration.snapshots.manifest import SnapshotWriter
 from orchestration.snapshots.store import ObjectStore
 from orchestration.sources import jsonld, shopify
 from orchestration.sources.browser import scraper as browser
-from orchestration.sources.http import FetchedResponse
 from orchestration.sources.shopify import PAGE_SIZE, products_json_url
 
 HISTORY_RUN_ID = "demo-history"

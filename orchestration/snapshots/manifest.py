@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from orchestration.clock import utc_now
+from orchestration.formats.responses import FetchedResponse
 from orchestration.snapshots.layout import (
     failure_artifact_key,
     hour_prefix,
@@ -22,7 +23,6 @@ from orchestration.snapshots.layout import (
     snapshot_prefix,
 )
 from orchestration.snapshots.store import ObjectStore
-from orchestration.sources.http import FetchedResponse
 
 MANIFEST_FORMAT = 1
 

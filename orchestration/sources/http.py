@@ -7,13 +7,14 @@ import random
 import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
 
 import httpx
 
 from orchestration.clock import utc_now
+from orchestration.formats.responses import FetchedResponse
 
 RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
 USER_AGENT = "CommerceRadar/0.1 (+https://github.com/commerce-radar; market research)"
@@ -75,17 +76,6 @@ class HostRateLimiter:
         if delay > 0:
             self._sleep(delay)
         return max(delay, 0.0)
-
-
-@dataclass
-class FetchedResponse:
-    url: str
-    status: int
-    content_type: str
-    body: bytes
-    fetched_at: datetime
-    attempts: int
-    headers: Mapping[str, str] = field(default_factory=dict)
 
 
 def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:

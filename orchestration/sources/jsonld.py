@@ -1,68 +1,27 @@
 """JSON-LD connector: shop product pages listed by a sitemap.xml and/or a URL list.
 
 Fetches the sitemap(s), then every product page, through the shared polite client. Parsing the
-JSON-LD is staging's job (``staging/jsonld_parser.py``); here a page only has to be HTML.
+JSON-LD is staging's job (``formats/jsonld.py``); here a page only has to be HTML.
 """
 
 from __future__ import annotations
 
-import gzip
 import re
-import xml.etree.ElementTree as ElementTree
 from collections.abc import Iterator
-from dataclasses import dataclass
 from logging import Logger
 from typing import Any
 
 from orchestration.config import JsonLdSource
+from orchestration.formats.responses import FetchedResponse, SourceFormatError, require_ok
+from orchestration.formats.sitemap import parse_sitemap
 from orchestration.snapshots.manifest import SnapshotWriter
-from orchestration.sources.http import FetchedResponse, PoliteHttpClient
+from orchestration.sources.http import PoliteHttpClient
 from orchestration.sources.proxy import proxy_from_source
-from orchestration.sources.shopify import SourceFormatError
 
 CONNECTOR_NAME = "jsonld"
 CONNECTOR_VERSION = "1.0.0"
 MAX_SITEMAP_DEPTH = 3  # sitemap index -> sitemap -> urls, with room for one more level
 GONE_STATUSES = frozenset({404, 410})  # a delisted product: recorded, staged as nothing
-
-
-@dataclass(frozen=True)
-class Sitemap:
-    page_urls: list[str]
-    child_sitemaps: list[str]
-
-
-def parse_sitemap(body: bytes, url: str = "sitemap") -> Sitemap:
-    """URLs of a ``<urlset>`` or the child sitemaps of a ``<sitemapindex>`` (gzip'd or not)."""
-    if body[:2] == b"\x1f\x8b":
-        body = gzip.decompress(body)
-    try:
-        root = ElementTree.fromstring(body)
-    except ElementTree.ParseError as error:
-        raise SourceFormatError(f"{url}: not a sitemap, the XML does not parse ({error})") from None
-    kind = root.tag.rsplit("}", 1)[-1]
-    # Only an entry's own <loc>: image and video extensions nest <image:loc> inside <url>.
-    locations = [
-        (child.text or "").strip()
-        for entry in root
-        for child in entry
-        if child.tag.rsplit("}", 1)[-1] == "loc" and not child.tag.startswith("{http://www.google.com/")
-    ]
-    locations = [location for location in locations if location]
-    if kind == "urlset":
-        return Sitemap(locations, [])
-    if kind == "sitemapindex":
-        return Sitemap([], locations)
-    raise SourceFormatError(f"{url}: expected <urlset> or <sitemapindex>, found <{kind}>")
-
-
-def _require_ok(response: FetchedResponse, what: str, expected_type: str) -> None:
-    where = f"{response.url} (HTTP {response.status}, {response.content_type or 'no content-type'})"
-    if response.status != 200:
-        raise SourceFormatError(f"{where}: expected HTTP 200 for the {what}")
-    if expected_type not in response.content_type.lower():
-        raise SourceFormatError(f"{where}: expected {expected_type} for the {what}; a different answer means "
-                                "a wrong URL or a blocked request, not an empty catalogue")
 
 
 def product_page_urls(client: PoliteHttpClient, source: JsonLdSource) -> Iterator[tuple[FetchedResponse | None, list[str]]]:
@@ -72,7 +31,7 @@ def product_page_urls(client: PoliteHttpClient, source: JsonLdSource) -> Iterato
     while pending:
         url, depth = pending.pop(0)
         response = client.get(url)
-        _require_ok(response, "sitemap", "xml")
+        require_ok(response, "sitemap", "xml")
         sitemap = parse_sitemap(response.body, response.url)
         if depth + 1 < MAX_SITEMAP_DEPTH:
             pending.extend((child, depth + 1) for child in sitemap.child_sitemaps)
@@ -112,7 +71,7 @@ def write_snapshot(source: JsonLdSource, writer: SnapshotWriter, log: Logger) ->
             if response.status in GONE_STATUSES:
                 gone += 1
             else:
-                _require_ok(response, "product page", "html")
+                require_ok(response, "product page", "html")
             writer.add(response, 0 if response.status in GONE_STATUSES else 1, "html", role="product_page")
             if number % 50 == 0 or number == len(selected):
                 log.info(f"{source.name}: {number}/{len(selected)} product pages fetched")

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from logging import Logger
 from typing import Any
 
 from orchestration.config import ShopifySource
+from orchestration.formats.responses import FetchedResponse
+from orchestration.formats.shopify import count_products
 from orchestration.snapshots.manifest import SnapshotWriter
-from orchestration.sources.http import FetchedResponse, PoliteHttpClient
+from orchestration.sources.http import PoliteHttpClient
 from orchestration.sources.proxy import proxy_from_source
 
 CONNECTOR_NAME = "shopify"
@@ -17,33 +18,10 @@ CONNECTOR_VERSION = "1.0.0"
 PAGE_SIZE = 250  # Shopify's maximum `limit`
 
 
-class SourceFormatError(RuntimeError):
-    """The source answered, but not in the format its connector reads."""
-
-
 def products_json_url(source: ShopifySource) -> str:
     if source.collection:
         return f"{source.base_url}/collections/{source.collection}/products.json"
     return f"{source.base_url}/products.json"
-
-
-def count_products(response: FetchedResponse) -> int:
-    """Number of products on a fetched page, raising SourceFormatError if it is not products.json."""
-    where = f"{response.url} (HTTP {response.status}, {response.content_type or 'no content-type'})"
-    if response.status != 200:
-        raise SourceFormatError(f"{where}: expected HTTP 200 from a Shopify products.json endpoint")
-    if "json" not in response.content_type.lower():
-        raise SourceFormatError(
-            f"{where}: expected JSON; an HTML answer means this is not a Shopify store or the "
-            f"request was blocked. It is an error, not an empty catalogue."
-        )
-    try:
-        payload = json.loads(response.body)
-    except ValueError as error:
-        raise SourceFormatError(f"{where}: body is not valid JSON ({error})") from None
-    if not isinstance(payload, dict) or not isinstance(payload.get("products"), list):
-        raise SourceFormatError(f"{where}: expected an object with a 'products' array")
-    return len(payload["products"])
 
 
 def fetch_catalog_pages(

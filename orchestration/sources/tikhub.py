@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 from logging import Logger
 from typing import Any
 
+import dagster as dg
+
 from orchestration.config import CreatorSearch
-from orchestration.snapshots.manifest import SnapshotWriter
-from orchestration.sources.http import FetchedResponse, PoliteHttpClient, SourceUnavailableError
-from orchestration.staging.tikhub_parser import (
+from orchestration.formats.responses import FetchedResponse
+from orchestration.formats.tikhub import (
     CreatorProfile,
     TikHubFormatError,
     VideoPage,
@@ -28,12 +29,20 @@ from orchestration.staging.tikhub_parser import (
     search_video_page,
     web_profile,
 )
+from orchestration.snapshots.manifest import SnapshotWriter
+from orchestration.sources.http import PoliteHttpClient, SourceUnavailableError
 
 CONNECTOR_NAME = "tikhub"
 CONNECTOR_VERSION = "1.0.0"
 API_KEY_ENV = "TIKHUB_API_KEY"
 APP = "/api/v1/tiktok/app/v3"
 REDACTED = "[REDACTED]"
+
+
+class TikHubResource(dg.ConfigurableResource):
+    """The TikHub API key, from the TIKHUB_API_KEY environment variable (never logged)."""
+
+    api_key: str
 
 
 class TikHubAuthError(RuntimeError):

@@ -13,10 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from orchestration.resources.warehouse import PartitionLoad, WarehouseResource
-from orchestration.snapshots.manifest import fetched_at, latest_manifest, read_pages
-from orchestration.snapshots.store import ObjectStore
-from orchestration.staging.rows import (
+from orchestration.formats.rows import (
     CREATOR_OBSERVATION_COLUMNS,
     QUARANTINE_COLUMNS,
     SEARCH_TARGET_COLUMNS,
@@ -26,7 +23,7 @@ from orchestration.staging.rows import (
     SearchTarget,
     VideoObservation,
 )
-from orchestration.staging.tikhub_parser import (
+from orchestration.formats.tikhub import (
     TikHubFormatError,
     app_profile,
     envelope_data,
@@ -34,6 +31,9 @@ from orchestration.staging.tikhub_parser import (
     search_video_page,
     web_profile,
 )
+from orchestration.snapshots.manifest import fetched_at, latest_manifest, read_pages
+from orchestration.snapshots.store import ObjectStore
+from orchestration.warehouse.postgres import PartitionLoad, WarehouseResource
 
 CREATORS_DOMAIN = "creators"
 CREATOR_SOURCE = "tikhub"

@@ -11,24 +11,24 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from orchestration.config import BrowserSource, JsonLdSource, ProductSource, ShopifySource
-from orchestration.normalize import BrandDictionary
-from orchestration.resources.warehouse import PartitionLoad, WarehouseResource
-from orchestration.snapshots.manifest import fetched_at, latest_manifest, read_pages
-from orchestration.snapshots.store import ObjectStore
-from orchestration.sources.browser.recipes import Recipe, load_recipe
-from orchestration.staging.jsonld_parser import observations_from_page
-from orchestration.staging.listing_parser import extract_cards, observations_from_cards
-from orchestration.staging.rows import (
+from orchestration.formats.jsonld import observations_from_page
+from orchestration.formats.listing import extract_cards, observations_from_cards
+from orchestration.formats.normalize import BrandDictionary
+from orchestration.formats.recipes import Recipe, load_recipe
+from orchestration.formats.rows import (
     PRODUCT_OBSERVATION_COLUMNS,
     QUARANTINE_COLUMNS,
     ProductObservation,
     QuarantinedRecord,
 )
-from orchestration.staging.shopify_parser import (
+from orchestration.formats.shopify import (
     PageFormatError,
     observations_from_products,
     parse_products_page,
 )
+from orchestration.snapshots.manifest import fetched_at, latest_manifest, read_pages
+from orchestration.snapshots.store import ObjectStore
+from orchestration.warehouse.postgres import PartitionLoad, WarehouseResource
 
 PRODUCTS_DOMAIN = "products"
 

@@ -13,11 +13,11 @@ from orchestration.demo.catalog import DemoMarket
 from orchestration.demo.marketplace import DemoMarketplace
 from orchestration.demo.marketplace_pages import render_listing_dom
 from orchestration.demo.server import DemoMarketServer
+from orchestration.formats.listing import extract_cards
+from orchestration.formats.recipes import load_recipe, recipe_path
 from orchestration.snapshots.manifest import SnapshotWriter, read_pages
-from orchestration.sources.browser.recipes import load_recipe, recipe_path
 from orchestration.sources.browser.scraper import BlockedPageError, write_snapshot
 from orchestration.sources.proxy import ProxyUnreachableError
-from orchestration.staging.listing_parser import extract_cards
 from tests.support import marketplace_source
 
 LOG = logging.getLogger("test-browser")

@@ -7,9 +7,9 @@ import dagster as dg
 from orchestration.assets.dbt import environment
 from orchestration.cli import dagster_storage_url
 from orchestration.environment import write_dagster_yaml
-from orchestration.resources.dbt import DBT_PROJECT_DIR, dbt_executable
-from orchestration.resources.embedded_postgres import DAGSTER_DATABASE
-from orchestration.resources.warehouse import WarehouseResource
+from orchestration.warehouse.dbt import DBT_PROJECT_DIR, dbt_executable
+from orchestration.warehouse.embedded import DAGSTER_DATABASE
+from orchestration.warehouse.postgres import WarehouseResource
 
 
 def test_dagster_yaml_puts_runs_and_events_in_postgres(tmp_path, postgres_urls, monkeypatch):

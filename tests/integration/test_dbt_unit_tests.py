@@ -3,8 +3,8 @@
 import subprocess
 
 from orchestration.assets.dbt import environment
-from orchestration.resources.dbt import DBT_PROJECT_DIR, dbt_executable
-from orchestration.resources.warehouse import WarehouseResource
+from orchestration.warehouse.dbt import DBT_PROJECT_DIR, dbt_executable
+from orchestration.warehouse.postgres import WarehouseResource
 
 
 def dbt(*args: str, target_path) -> subprocess.CompletedProcess:

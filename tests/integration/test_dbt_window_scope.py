@@ -5,8 +5,8 @@ import re
 import subprocess
 
 from orchestration.assets.dbt import environment
-from orchestration.resources.dbt import DBT_PROJECT_DIR, dbt_executable
-from orchestration.resources.warehouse import WarehouseResource
+from orchestration.warehouse.dbt import DBT_PROJECT_DIR, dbt_executable
+from orchestration.warehouse.postgres import WarehouseResource
 
 WINDOW = {"window_start": "2026-11-01T10:00:00+00:00", "window_end": "2026-11-01T11:00:00+00:00"}
 

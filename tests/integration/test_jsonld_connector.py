@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 
 import pytest
 
+from orchestration.formats.responses import SourceFormatError
 from orchestration.snapshots.manifest import SnapshotWriter
 from orchestration.sources.jsonld import write_snapshot
-from orchestration.sources.shopify import SourceFormatError
 from tests.support import jsonld_source
 
 LOG = logging.getLogger("test-jsonld")

@@ -2,7 +2,7 @@
 
 import math
 
-from orchestration.resources.warehouse import WarehouseResource
+from orchestration.warehouse.postgres import WarehouseResource
 
 
 def test_read_frame_keeps_numbers_booleans_nulls_and_empty_strings(database_url):

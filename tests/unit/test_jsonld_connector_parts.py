@@ -8,10 +8,10 @@ import pytest
 
 from orchestration.demo.catalog import DemoMarket
 from orchestration.demo.jsonld_pages import SHAPES, render_product_page
-from orchestration.normalize import BrandDictionary
-from orchestration.sources.jsonld import parse_sitemap
-from orchestration.sources.shopify import SourceFormatError
-from orchestration.staging.jsonld_parser import observations_from_page
+from orchestration.formats.jsonld import observations_from_page
+from orchestration.formats.normalize import BrandDictionary
+from orchestration.formats.responses import SourceFormatError
+from orchestration.formats.sitemap import parse_sitemap
 
 HOUR = datetime(2026, 11, 21, 9, tzinfo=UTC)
 URLSET = b"""<?xml version="1.0" encoding="UTF-8"?>

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from orchestration.staging.jsonld_parser import NoProductError, extract_offers, json_ld_blocks
+from orchestration.formats.jsonld import NoProductError, extract_offers, json_ld_blocks
 from tests.support import FIXTURES
 
 D = Decimal

@@ -8,9 +8,9 @@ import pytest
 from orchestration.demo.catalog import DemoMarket
 from orchestration.demo.marketplace import DemoMarketplace
 from orchestration.demo.marketplace_pages import render_listing_dom
-from orchestration.normalize import BrandDictionary
-from orchestration.sources.browser.recipes import load_recipe
-from orchestration.staging.listing_parser import extract_cards, observations_from_cards
+from orchestration.formats.listing import extract_cards, observations_from_cards
+from orchestration.formats.normalize import BrandDictionary
+from orchestration.formats.recipes import load_recipe
 from orchestration.staging.products import _first_sightings
 from tests.support import FIXTURES
 

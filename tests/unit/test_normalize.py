@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from orchestration.normalize import normalize_url, parse_api_decimal, product_key
+from orchestration.formats.normalize import normalize_url, parse_api_decimal, product_key
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from orchestration.normalize import normalize_url, parse_count, parse_price, parse_rating, unwrap_redirect
+from orchestration.formats.normalize import (
+    normalize_url,
+    parse_count,
+    parse_price,
+    parse_rating,
+    unwrap_redirect,
+)
 
 D = Decimal
 NNBSP, NBSP = "\u202f", "\u00a0"

@@ -2,8 +2,8 @@
 
 import pytest
 
-from orchestration.normalize import BrandDictionary
-from orchestration.sources.browser.recipes import RecipeError, load_recipe
+from orchestration.formats.normalize import BrandDictionary
+from orchestration.formats.recipes import RecipeError, load_recipe
 
 
 def test_the_bundled_demo_recipe_loads():

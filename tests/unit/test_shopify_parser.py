@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from orchestration.staging.shopify_parser import (
+from orchestration.formats.shopify import (
     PageFormatError,
     observations_from_products,
     parse_products_page,
@@ -92,8 +92,8 @@ def test_unreadable_page_raises(body):
                                       "https://shop.example.com:443/en"])
 @pytest.mark.parametrize("handle", ["aurora-vitamin-c-serum", "caf\u00e9-cr\u00e8me", "a b&c"])
 def test_variant_url_shortcut_equals_full_normalization(base_url, handle):
-    from orchestration.normalize import normalize_url
-    from orchestration.staging.shopify_parser import variant_url, variant_url_prefix
+    from orchestration.formats.normalize import normalize_url
+    from orchestration.formats.shopify import variant_url, variant_url_prefix
 
     expected = normalize_url(f"{base_url}/products/{handle}?variant=123")
     assert variant_url(variant_url_prefix(base_url), handle, "123") == expected

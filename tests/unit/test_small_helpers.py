@@ -65,8 +65,7 @@ def test_the_clock_resource_simulates_only_when_told_and_moves_forward():
     import time
     from datetime import UTC, datetime, timedelta
 
-    from orchestration.clock import utc_now
-    from orchestration.resources.clock import ClockResource
+    from orchestration.clock import ClockResource, utc_now
 
     system = ClockResource()
     assert abs(system.now() - datetime.now(UTC)) < timedelta(seconds=5)

@@ -5,8 +5,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from orchestration.sources.tikhub import describe_error, redact
-from orchestration.staging.tikhub_parser import (
+from orchestration.formats.tikhub import (
     TikHubFormatError,
     app_profile,
     count,
@@ -16,6 +15,7 @@ from orchestration.staging.tikhub_parser import (
     video_from_aweme,
     web_profile,
 )
+from orchestration.sources.tikhub import describe_error, redact
 
 AWEME = {
     "aweme_id": "7312345678901234567", "desc": "Review Lumiere serum #skincare #Serum @lumiere.official",

@@ -2,7 +2,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 from psycopg.types.datetime import DatetimeDumper
 
-from orchestration.resources.warehouse import TIMESTAMP_CACHE_SIZE, RepeatedTimestamptzDumper
+from orchestration.warehouse.postgres import TIMESTAMP_CACHE_SIZE, RepeatedTimestamptzDumper
 
 
 def test_repeated_timestamp_dumper_matches_psycopg_text():

@@ -20,8 +20,9 @@ from urllib.parse import urljoin, urlsplit
 
 from orchestration.clock import utc_now
 from orchestration.config import BrowserSource, Watch
+from orchestration.formats.listing import extract_cards
+from orchestration.formats.recipes import Recipe, load_recipe
 from orchestration.snapshots.manifest import SnapshotWriter
-from orchestration.sources.browser.recipes import Recipe, load_recipe
 from orchestration.sources.browser.runtime import launch_chromium
 from orchestration.sources.http import (
     RETRYABLE_STATUSES,
@@ -32,7 +33,6 @@ from orchestration.sources.http import (
     parse_retry_after,
 )
 from orchestration.sources.proxy import ProxyUnreachableError, proxy_from_source
-from orchestration.staging.listing_parser import extract_cards
 
 CONNECTOR_NAME = "browser"
 CONNECTOR_VERSION = "1.0.0"

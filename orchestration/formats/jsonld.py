@@ -19,7 +19,7 @@ from typing import Any
 
 from selectolax.parser import HTMLParser
 
-from orchestration.normalize import (
+from orchestration.formats.normalize import (
     BrandDictionary,
     normalize_url,
     parse_count,
@@ -27,7 +27,7 @@ from orchestration.normalize import (
     parse_rating,
     product_key,
 )
-from orchestration.staging.rows import ProductObservation, QuarantinedRecord
+from orchestration.formats.rows import ProductObservation, QuarantinedRecord
 
 PRODUCT_TYPES = {"Product", "ProductGroup", "IndividualProduct", "ProductModel"}
 AVAILABLE = {"instock", "limitedavailability", "onlineonly", "instoreonly", "preorder", "presale", "backorder"}

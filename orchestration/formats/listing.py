@@ -16,7 +16,7 @@ from urllib.parse import urljoin, urlsplit
 
 from selectolax.parser import HTMLParser, Node
 
-from orchestration.normalize import (
+from orchestration.formats.normalize import (
     BrandDictionary,
     normalize_url,
     parse_count,
@@ -24,8 +24,8 @@ from orchestration.normalize import (
     parse_rating,
     product_key,
 )
-from orchestration.sources.browser.recipes import Recipe
-from orchestration.staging.rows import ProductObservation, QuarantinedRecord
+from orchestration.formats.recipes import Recipe
+from orchestration.formats.rows import ProductObservation, QuarantinedRecord
 
 # Above this a listed price is a rendering or parsing accident, not a price (numeric(18,4) tops out at 1e14).
 ABSURD_PRICE = Decimal("1e12")

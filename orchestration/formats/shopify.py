@@ -14,8 +14,9 @@ from typing import Any
 
 import orjson
 
-from orchestration.normalize import normalize_url, parse_api_decimal, product_key, quote_path
-from orchestration.staging.rows import ProductObservation, QuarantinedRecord
+from orchestration.formats.normalize import normalize_url, parse_api_decimal, product_key, quote_path
+from orchestration.formats.responses import FetchedResponse, SourceFormatError, describe_response
+from orchestration.formats.rows import ProductObservation, QuarantinedRecord
 
 
 class PageFormatError(ValueError):
@@ -30,6 +31,25 @@ def parse_products_page(body: bytes) -> list[Any]:
     if not isinstance(payload, dict) or not isinstance(payload.get("products"), list):
         raise PageFormatError("page has no 'products' array")
     return payload["products"]
+
+
+def count_products(response: FetchedResponse) -> int:
+    """Number of products on a fetched page, raising SourceFormatError if it is not products.json."""
+    where = describe_response(response)
+    if response.status != 200:
+        raise SourceFormatError(f"{where}: expected HTTP 200 from a Shopify products.json endpoint")
+    if "json" not in response.content_type.lower():
+        raise SourceFormatError(
+            f"{where}: expected JSON; an HTML answer means this is not a Shopify store or the "
+            f"request was blocked. It is an error, not an empty catalogue."
+        )
+    try:
+        payload = json.loads(response.body)
+    except ValueError as error:
+        raise SourceFormatError(f"{where}: body is not valid JSON ({error})") from None
+    if not isinstance(payload, dict) or not isinstance(payload.get("products"), list):
+        raise SourceFormatError(f"{where}: expected an object with a 'products' array")
+    return len(payload["products"])
 
 
 def _text(value: Any) -> str | None:

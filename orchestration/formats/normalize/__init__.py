@@ -1,9 +1,9 @@
 """Pure normalization helpers shared by every connector and parser (documented in the README)."""
 
-from orchestration.normalize.brands import BrandDictionary
-from orchestration.normalize.numbers import parse_api_decimal
-from orchestration.normalize.prices import ParsedPrice, parse_count, parse_price, parse_rating
-from orchestration.normalize.urls import (
+from orchestration.formats.normalize.brands import BrandDictionary
+from orchestration.formats.normalize.numbers import parse_api_decimal
+from orchestration.formats.normalize.prices import ParsedPrice, parse_count, parse_price, parse_rating
+from orchestration.formats.normalize.urls import (
     is_tracking_parameter,
     normalize_url,
     product_key,
