@@ -30,7 +30,8 @@ from orchestration.formats.tikhub import (
     web_profile,
 )
 from orchestration.snapshots.manifest import SnapshotWriter
-from orchestration.sources.http import PoliteHttpClient, SourceUnavailableError
+from orchestration.sources.http import PoliteHttpClient
+from orchestration.sources.retry import SourceUnavailableError
 
 CONNECTOR_NAME = "tikhub"
 CONNECTOR_VERSION = "1.0.0"

@@ -6,7 +6,8 @@ import pytest
 
 from orchestration.config import ShopifySource
 from orchestration.formats.responses import SourceFormatError
-from orchestration.sources.http import PoliteHttpClient, RetryPolicy, SourceUnavailableError
+from orchestration.sources.http import PoliteHttpClient
+from orchestration.sources.retry import RetryPolicy, SourceUnavailableError
 from orchestration.sources.shopify import fetch_catalog_pages
 
 FAST_RETRIES = RetryPolicy(max_attempts=4, max_total_seconds=10, backoff_base_seconds=0.01, backoff_max_seconds=0.05)

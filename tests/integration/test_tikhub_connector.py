@@ -9,7 +9,7 @@ import pytest
 from orchestration.config import CreatorSearch
 from orchestration.demo.tikhub_pages import DEMO_API_KEY
 from orchestration.snapshots.manifest import SnapshotWriter, read_pages
-from orchestration.sources.http import RetryPolicy
+from orchestration.sources.retry import RetryPolicy
 from orchestration.sources.tikhub import TikHubAuthError, write_snapshot
 
 DAY = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)

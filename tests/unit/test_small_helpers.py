@@ -5,7 +5,7 @@ import dagster as dg
 from orchestration.assets.dbt import dbt_build_args, partition_window_vars
 from orchestration.cli import contiguous_ranges, dagster_storage_url
 from orchestration.partitions import hourly_partitions, hours_in_window
-from orchestration.sources.http import parse_retry_after
+from orchestration.sources.retry import parse_retry_after
 
 H = datetime(2026, 11, 20, 0, tzinfo=UTC)
 

@@ -22,17 +22,19 @@ from orchestration.clock import utc_now
 from orchestration.config import BrowserSource, Watch
 from orchestration.formats.listing import extract_cards
 from orchestration.formats.recipes import Recipe, load_recipe
+from orchestration.formats.responses import FetchedResponse
 from orchestration.snapshots.manifest import SnapshotWriter
 from orchestration.sources.browser.runtime import launch_chromium
-from orchestration.sources.http import (
+from orchestration.sources.proxy import ProxyUnreachableError, proxy_from_source
+from orchestration.sources.retry import (
     RETRYABLE_STATUSES,
-    FetchedResponse,
     HostRateLimiter,
+    RetryableFailure,
     RetryPolicy,
     SourceUnavailableError,
+    call_with_retries,
     parse_retry_after,
 )
-from orchestration.sources.proxy import ProxyUnreachableError, proxy_from_source
 
 CONNECTOR_NAME = "browser"
 CONNECTOR_VERSION = "1.0.0"
@@ -132,38 +134,31 @@ class ListingScraper:
         time.sleep(self.rng.uniform(low, high) / 1000)
 
     def _goto(self, page: Any, url: str) -> int:
-        """Navigate with the shared retry policy; returns the attempt count."""
+        """Navigate with the shared retry loop; returns the attempt count."""
         from playwright.sync_api import Error as PlaywrightError
 
         host = urlsplit(url).netloc.lower()
-        started = time.monotonic()
-        last_failure = "no attempt made"
-        for attempt in range(1, self.policy.max_attempts + 1):
-            self.limiter.wait(host)
-            retry_after = None
+
+        def attempt(number: int) -> int:
             try:
                 response = page.goto(url, wait_until="domcontentloaded")
             except PlaywrightError as error:
                 message = str(error).splitlines()[0]
                 if any(code in message for code in PROXY_ERRORS):
-                    raise ProxyUnreachableError(f"{url}: the browser could not use the proxy ({message}); no page was fetched") from None
-                last_failure = message
-            else:
-                status = response.status if response is not None else 0
-                if status not in RETRYABLE_STATUSES:
-                    return attempt
-                last_failure = f"HTTP {status}"
-                retry_after = parse_retry_after(response.headers.get("retry-after"))
-            delay, why_not = self.policy.next_delay(attempt, retry_after, time.monotonic() - started, self.rng)
-            if delay is None:
-                last_failure += why_not
-                break
+                    raise ProxyUnreachableError(f"{url}: the browser could not use the proxy ({message}); "
+                                                "no page was fetched") from None
+                raise RetryableFailure(message) from None
+            status = response.status if response is not None else 0
+            if status in RETRYABLE_STATUSES:
+                raise RetryableFailure(f"HTTP {status}", parse_retry_after(response.headers.get("retry-after")))
+            return number
+
+        def log_retry(failure: str, delay: float, next_attempt: int) -> None:
             self.retries += 1
-            self.log.info(f"{self.source.name}: {last_failure} for {url}; retrying in {delay:.1f}s (attempt {attempt + 1})")
-            time.sleep(delay)
-        raise SourceUnavailableError(
-            f"GET {url} (browser) failed after {attempt} attempt(s) in {time.monotonic() - started:.1f}s; last failure: {last_failure}"
-        )
+            self.log.info(f"{self.source.name}: {failure} for {url}; retrying in {delay:.1f}s (attempt {next_attempt})")
+
+        return call_with_retries(attempt, what=f"GET {url} (browser)", policy=self.policy, rng=self.rng,
+                                 before_attempt=lambda: self.limiter.wait(host), on_retry=log_retry)
 
     def _probe(self, page: Any) -> dict[str, Any] | None:
         from playwright.sync_api import Error as PlaywrightError
