@@ -179,12 +179,11 @@ def build_creator_demo_data(market, config, instance, store, days: int, live_sea
 
     from orchestration.demo.creator_history import (
         GENERATED_BY,
-        HISTORY_RUN_ID,
         creator_history_exists,
+        creator_history_manifest_key,
         write_creator_history,
     )
     from orchestration.partitions import daily_partitions
-    from orchestration.snapshots.layout import manifest_key, snapshot_prefix
 
     partitions = daily_partitions(config.partitions_start)
     today = current_hour().replace(hour=0)
@@ -202,7 +201,7 @@ def build_creator_demo_data(market, config, instance, store, days: int, live_sea
     for day in history_days:
         if key(day) in done or not creator_history_exists(store, day):
             continue
-        manifest_object = manifest_key(snapshot_prefix("creators", "tikhub", day, HISTORY_RUN_ID))
+        manifest_object = creator_history_manifest_key(day)
         instance.report_runless_asset_event(dg.AssetMaterialization(
             asset_key=asset_key, partition=key(day), description=f"Demo history snapshot written by the {GENERATED_BY}.",
             metadata={"manifest_key": manifest_object, "generated_by": GENERATED_BY}))

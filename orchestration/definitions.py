@@ -9,7 +9,7 @@ from __future__ import annotations
 import dagster as dg
 
 from orchestration.assets.creators import build_creator_assets
-from orchestration.assets.dbt import build_creator_dbt_assets, build_dbt_assets
+from orchestration.assets.dbt import CREATOR_MODELS, PRODUCT_MODELS, build_dbt_models, comet_vars
 from orchestration.assets.ingest import SNAPSHOT_KEY_PREFIX, build_product_snapshot_asset
 from orchestration.assets.staging import build_staged_products
 from orchestration.automation.schedules import build_daily_creators_schedule, build_hourly_snapshot_schedule
@@ -24,7 +24,7 @@ def build_definitions(config: RadarConfig, resources: dict | None = None) -> dg.
     snapshots = [build_product_snapshot_asset(source, hourly) for source in config.product_sources]
     snapshot_keys = [asset.key for asset in snapshots]
     staged_products, staged_products_gate = build_staged_products(config, hourly, snapshot_keys)
-    dbt_models = build_dbt_assets(hourly)
+    dbt_models = build_dbt_models(PRODUCT_MODELS, hourly)
 
     snapshots_job = dg.define_asset_job(
         "product_snapshots_job",
@@ -48,7 +48,7 @@ def build_definitions(config: RadarConfig, resources: dict | None = None) -> dg.
     if config.creators is not None:
         daily = daily_partitions(config.partitions_start)
         snapshot, staged, *gates = build_creator_assets(config.creators, daily, config.brands)
-        creator_models = build_creator_dbt_assets(daily, config.creators.comet)
+        creator_models = build_dbt_models(CREATOR_MODELS, daily, comet_vars(config.creators.comet))
         creator_assets, creator_checks = [snapshot, staged, creator_models], gates
         creators_job = dg.define_asset_job(
             "daily_creators_job",

@@ -6,17 +6,19 @@ from datetime import UTC, timedelta
 
 import dagster as dg
 
+from orchestration.assets.scrape_window import refuse_unless_current
 from orchestration.checks.gates import creator_gates
 from orchestration.checks.gx_suite import build_gx_check
-from orchestration.clock import ClockResource, utc_now
+from orchestration.clock import ClockResource
 from orchestration.config import CreatorSearch
+from orchestration.formats.rows import CREATORS_DOMAIN
 from orchestration.partitions import partition_starts
 from orchestration.snapshots.layout import attempt_id
 from orchestration.snapshots.manifest import SnapshotWriter
 from orchestration.snapshots.store import ObjectStore
-from orchestration.sources import tikhub
+from orchestration.sources.connectors import CREATOR_CONNECTOR
 from orchestration.sources.tikhub import TikHubResource
-from orchestration.staging.creators import CREATOR_SOURCE, CREATORS_DOMAIN, stage_creators_day
+from orchestration.staging.creators import stage_creators_day
 from orchestration.warehouse.postgres import WarehouseResource
 
 LATE_SCRAPE_GRACE = timedelta(hours=1)
@@ -29,9 +31,8 @@ def build_creator_assets(search: CreatorSearch, partitions_def: dg.DailyPartitio
         partitions_def=partitions_def,
         group_name="creators_ingest",
         kinds={"s3", "python"},
-        description="Raw TikHub responses of the day: hashtag and keyword video pages, then each author's profile, "
-                    "plus a manifest with per-target results and coverage.",
-        metadata={"connector": f"{tikhub.CONNECTOR_NAME} {tikhub.CONNECTOR_VERSION}", "base_url": search.base_url,
+        description=f"Raw {CREATOR_CONNECTOR.describes} of the day, plus a manifest with per-target results and coverage.",
+        metadata={"connector": f"{CREATOR_CONNECTOR.kind} {CREATOR_CONNECTOR.version}", "base_url": search.base_url,
                   "hashtags": ", ".join(h.name for h in search.hashtags), "keywords": ", ".join(search.keywords)},
         retry_policy=dg.RetryPolicy(max_retries=1, delay=60),
         pool="source-tikhub",
@@ -44,19 +45,15 @@ def build_creator_assets(search: CreatorSearch, partitions_def: dg.DailyPartitio
     def _search(context: dg.AssetExecutionContext, object_store: ObjectStore,
                 tikhub_api: TikHubResource) -> dg.MaterializeResult:
         day = context.partition_time_window.start.astimezone(UTC)
-        now = utc_now()
-        if not (day <= now < day + timedelta(days=1) + LATE_SCRAPE_GRACE):
-            raise dg.Failure(
-                f"refusing to search TikHub for {day:%Y-%m-%d} on {now:%Y-%m-%d %H:%M} UTC: a search shows today's "
-                "creators, so it can only be filed under today. Re-materialize staged_creators to replay a past day.",
-                allow_retries=False,
-            )
+        refuse_unless_current("search TikHub", day, timedelta(days=1), LATE_SCRAPE_GRACE,
+                              replay="re-materialize staged_creators for it (it replays the archived snapshot)")
         started = time.monotonic()
-        writer = SnapshotWriter(object_store, CREATORS_DOMAIN, CREATOR_SOURCE, tikhub.CONNECTOR_NAME,
-                                tikhub.CONNECTOR_VERSION, day, run_id=attempt_id(context.run.run_id, context.retry_number))
+        writer = SnapshotWriter(object_store, CREATORS_DOMAIN, CREATOR_CONNECTOR.kind, CREATOR_CONNECTOR.kind,
+                                CREATOR_CONNECTOR.version, day,
+                                run_id=attempt_id(context.run.run_id, context.retry_number))
         try:
-            extras = tikhub.write_snapshot(search, writer, context.log, tikhub_api.api_key)
-        except tikhub.TikHubAuthError as error:
+            extras = CREATOR_CONNECTOR.fetch(search, writer, context.log, secrets={"api_key": tikhub_api.api_key})
+        except CREATOR_CONNECTOR.permanent_errors as error:
             raise dg.Failure(description=str(error), allow_retries=False) from None
         manifest = writer.finish(**extras)
         failed = {name: result["error"] for name, result in manifest["targets"].items() if result["error"]}
@@ -101,7 +98,7 @@ def build_creator_assets(search: CreatorSearch, partitions_def: dg.DailyPartitio
         failed: dict[str, dict[str, str]] = {}
         days = list(partition_starts(context.partition_time_window, partitions_def))
         for position, day in enumerate(days, start=1):
-            staged = stage_creators_day(object_store, warehouse, day, brands)
+            staged = stage_creators_day(object_store, warehouse, search, day, brands)
             totals = {key: totals[key] + getattr(staged, key) for key in totals}
             coverage[f"{day:%Y-%m-%d}"] = staged.coverage
             if staged.failed_targets:

@@ -6,6 +6,7 @@ import os
 import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -74,68 +75,63 @@ def environment(values: Mapping[str, str]) -> Iterator[None]:
                 os.environ[name] = value
 
 
-class RadarDbtTranslator(DagsterDbtTranslator):
+@dataclass(frozen=True)
+class DbtModelSet:
+    """One dbt asset definition: which models, under which asset groups, with which partitions."""
+
+    name: str
+    select: str
+    exclude: str | None
+    group_prefix: str  # groups are <prefix>dbt_staging, <prefix>dbt_intermediate, <prefix>marts
+    description: str
+
+
+PRODUCT_MODELS = DbtModelSet("radar_dbt_models", select="fqn:*", exclude="tag:creators", group_prefix="",
+                             description="Build the hourly product models and run their tests for the run's window.")
+CREATOR_MODELS = DbtModelSet("radar_dbt_creator_models", select="tag:creators", exclude=None, group_prefix="creators_",
+                             description="Build the daily creator models and run their tests for the run's days.")
+LAYER_GROUPS = {"staging": "dbt_staging", "intermediate": "dbt_intermediate", "marts": "marts"}
+
+
+class LayerGroupTranslator(DagsterDbtTranslator):
     """Groups dbt assets by layer (staging, intermediate, marts) and keeps dbt descriptions."""
 
-    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
-        fqn = dbt_resource_props.get("fqn", [])
-        layer = fqn[1] if len(fqn) > 2 else "dbt"
-        return {"staging": "dbt_staging", "intermediate": "dbt_intermediate", "marts": "marts"}.get(layer, "dbt")
-
-
-class CreatorDbtTranslator(DagsterDbtTranslator):
-    """Creator models get their own groups, apart from the hourly product layers."""
+    def __init__(self, group_prefix: str):
+        super().__init__(settings=DagsterDbtTranslatorSettings(enable_code_references=False))
+        self.group_prefix = group_prefix
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         fqn = dbt_resource_props.get("fqn", [])
         layer = fqn[1] if len(fqn) > 2 else "dbt"
-        return {"staging": "creators_dbt_staging", "intermediate": "creators_dbt_intermediate",
-                "marts": "creators_marts"}.get(layer, "creators_dbt")
+        return self.group_prefix + LAYER_GROUPS.get(layer, "dbt")
 
 
-CREATOR_MODELS = "tag:creators"
-
-
-def build_dbt_assets(partitions_def: dg.TimeWindowPartitionsDefinition) -> dg.AssetsDefinition:
-    """The hourly product models (everything but the creator models)."""
+def build_dbt_models(models: DbtModelSet, partitions_def: dg.TimeWindowPartitionsDefinition,
+                     dbt_vars: Mapping[str, Any] | None = None) -> dg.AssetsDefinition:
+    """The models of ``models`` as one partitioned asset definition; ``dbt_vars`` (thresholds from the
+    config file) are passed to every build next to the partition window."""
     ensure_dbt_manifest()
 
     @dbt_assets(
         manifest=radar_dbt_project().manifest_path,
         project=radar_dbt_project(),
-        exclude=CREATOR_MODELS,
+        select=models.select,
+        exclude=models.exclude,
+        name=models.name,
         partitions_def=partitions_def,
         backfill_policy=dg.BackfillPolicy.single_run(),
-        dagster_dbt_translator=RadarDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_code_references=False)),
+        dagster_dbt_translator=LayerGroupTranslator(models.group_prefix),
     )
-    def radar_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
-        """Build the dbt models and run their tests for the run's partition window."""
-        yield from _build_window(context, dbt, warehouse, {})
+    def _models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
+        yield from _build_window(context, dbt, warehouse, dbt_vars or {})
 
-    return radar_dbt_models
+    _models.__doc__ = models.description
+    return _models
 
 
-def build_creator_dbt_assets(partitions_def: dg.TimeWindowPartitionsDefinition,
-                             comet: CometThresholds) -> dg.AssetsDefinition:
-    """The daily creator models; comet thresholds come from the config file as dbt vars."""
-    ensure_dbt_manifest()
-    comet_vars = {"comet_min_followers": comet.min_followers, "comet_max_followers": comet.max_followers,
-                  "comet_min_video_views": comet.min_video_views}
-
-    @dbt_assets(
-        manifest=radar_dbt_project().manifest_path,
-        project=radar_dbt_project(),
-        select=CREATOR_MODELS,
-        name="radar_dbt_creator_models",
-        partitions_def=partitions_def,
-        backfill_policy=dg.BackfillPolicy.single_run(),
-        dagster_dbt_translator=CreatorDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_code_references=False)),
-    )
-    def radar_dbt_creator_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
-        """Build the creator models and run their tests for the run's days."""
-        yield from _build_window(context, dbt, warehouse, comet_vars)
-
-    return radar_dbt_creator_models
+def comet_vars(comet: CometThresholds) -> dict[str, int]:
+    return {"comet_min_followers": comet.min_followers, "comet_max_followers": comet.max_followers,
+            "comet_min_video_views": comet.min_video_views}
 
 
 def _build_window(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource,

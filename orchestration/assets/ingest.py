@@ -7,31 +7,17 @@ from datetime import UTC, timedelta
 
 import dagster as dg
 
-from orchestration.clock import ClockResource, utc_now
+from orchestration.assets.scrape_window import refuse_unless_current
+from orchestration.clock import ClockResource
 from orchestration.config import ProductSource
-from orchestration.formats.recipes import RecipeError
-from orchestration.formats.responses import SourceFormatError
+from orchestration.formats.rows import PRODUCTS_DOMAIN
 from orchestration.snapshots.layout import attempt_id
 from orchestration.snapshots.manifest import SnapshotWriter
 from orchestration.snapshots.store import ObjectStore
-from orchestration.sources import jsonld, shopify
-from orchestration.sources.browser import scraper as browser
-from orchestration.sources.browser.runtime import BrowserUnavailableError
-from orchestration.sources.browser.scraper import BlockedPageError
-from orchestration.sources.proxy import ProxyUnreachableError
-
-PERMANENT_FAILURES = (ProxyUnreachableError, BlockedPageError, SourceFormatError, BrowserUnavailableError, RecipeError)
-# kind -> the connector module: CONNECTOR_NAME, CONNECTOR_VERSION, write_snapshot(source, writer, log)
-CONNECTORS = {"shopify": shopify, "jsonld": jsonld, "browser": browser}
-DESCRIPTIONS = {
-    "shopify": "products.json pages",
-    "jsonld": "sitemap and product pages (schema.org JSON-LD)",
-    "browser": "rendered listing pages (HTML, via headless Chromium)",
-}
+from orchestration.sources.connectors import product_connector
 
 SNAPSHOT_KEY_PREFIX = "raw_products"
-# A scrape shows the market as it is now, so it may only be filed under the current hour (plus
-# a little slack for a queued run). Past hours are replayed from the archive, never re-scraped.
+# Slack for a queued run to still file its scrape under the hour it was meant for.
 LATE_SCRAPE_GRACE = timedelta(minutes=15)
 
 
@@ -44,16 +30,16 @@ def source_address(source: ProductSource) -> str:
 
 
 def build_product_snapshot_asset(source: ProductSource, partitions_def: dg.PartitionsDefinition) -> dg.AssetsDefinition:
-    connector = CONNECTORS[source.kind]
+    connector = product_connector(source.kind)
 
     @dg.asset(
         key=snapshot_asset_key(source.name),
         partitions_def=partitions_def,
         group_name="ingest",
         kinds={"s3", "python", "chromium"} if source.kind == "browser" else {"s3", "python"},
-        description=f"Raw {DESCRIPTIONS[source.kind]} of {source.name} ({source_address(source)}), as fetched, plus a manifest.",
+        description=f"Raw {connector.describes} of {source.name} ({source_address(source)}), as fetched, plus a manifest.",
         metadata={"source": source.name, "kind": source.kind,
-                  "connector": f"{connector.CONNECTOR_NAME} {connector.CONNECTOR_VERSION}", "address": source_address(source)},
+                  "connector": f"{connector.kind} {connector.version}", "address": source_address(source)},
         retry_policy=dg.RetryPolicy(max_retries=1, delay=30),
         pool=f"source-{source.name}",
     )
@@ -63,20 +49,14 @@ def build_product_snapshot_asset(source: ProductSource, partitions_def: dg.Parti
 
     def _scrape(context: dg.AssetExecutionContext, object_store: ObjectStore) -> dg.MaterializeResult:
         partition_hour = context.partition_time_window.start.astimezone(UTC)
-        now = utc_now()
-        if not (partition_hour <= now < partition_hour + timedelta(hours=1) + LATE_SCRAPE_GRACE):
-            raise dg.Failure(
-                f"refusing to scrape {source.name} for hour {partition_hour:%Y-%m-%d %H:00} at {now:%Y-%m-%d %H:%M} UTC: "
-                "a scrape shows the market now, so it can only be filed under the current hour. "
-                "To rebuild a past hour, re-materialize staged_products for it (it replays the archived snapshot).",
-                allow_retries=False,
-            )
+        refuse_unless_current(f"scrape {source.name}", partition_hour, timedelta(hours=1), LATE_SCRAPE_GRACE,
+                              replay="re-materialize staged_products for it (it replays the archived snapshot)")
         started = time.monotonic()
-        writer = SnapshotWriter(object_store, "products", source.name, connector.CONNECTOR_NAME, connector.CONNECTOR_VERSION,
+        writer = SnapshotWriter(object_store, PRODUCTS_DOMAIN, source.name, connector.kind, connector.version,
                                 partition_hour, run_id=attempt_id(context.run.run_id, context.retry_number))
         try:
-            extras = connector.write_snapshot(source, writer, context.log)
-        except PERMANENT_FAILURES as error:
+            extras = connector.fetch(source, writer, context.log, secrets={})
+        except connector.permanent_errors as error:
             # Retrying cannot help (a dead proxy, a captcha, a wrong format): fail the partition now.
             raise dg.Failure(description=f"{source.name}: {error}", allow_retries=False) from error
         manifest = writer.finish(**extras)

@@ -16,11 +16,11 @@ from orchestration.demo.catalog import DemoMarket
 from orchestration.demo.server import DemoMarketServer
 from orchestration.demo.tikhub_pages import DEMO_API_KEY
 from orchestration.formats.responses import FetchedResponse
+from orchestration.formats.rows import CREATORS_DOMAIN
 from orchestration.snapshots.layout import manifest_key, snapshot_prefix
 from orchestration.snapshots.manifest import SnapshotWriter
 from orchestration.snapshots.store import ObjectStore
-from orchestration.sources import tikhub
-from orchestration.staging.creators import CREATOR_SOURCE, CREATORS_DOMAIN
+from orchestration.sources.connectors import CREATOR_CONNECTOR
 
 HISTORY_RUN_ID = "demo-history"
 GENERATED_BY = "demo creator history generator (not a live search)"
@@ -40,18 +40,22 @@ class _BackdatedWriter(SnapshotWriter):
         return super().add(response, records, extension, **details)
 
 
+def creator_history_manifest_key(day: datetime) -> str:
+    return manifest_key(snapshot_prefix(CREATORS_DOMAIN, CREATOR_CONNECTOR.kind, day, HISTORY_RUN_ID))
+
+
 def creator_history_exists(store: ObjectStore, day: datetime) -> bool:
-    return store.exists(manifest_key(snapshot_prefix(CREATORS_DOMAIN, CREATOR_SOURCE, day, HISTORY_RUN_ID)))
+    return store.exists(creator_history_manifest_key(day))
 
 
 def write_creator_history_day(store: ObjectStore, market: DemoMarket, search: CreatorSearch, day: datetime) -> dict:
     started = datetime.combine(day.date(), SEARCH_TIME, UTC)
     with DemoMarketServer(market, clock=lambda: started, marketplace_requests_per_second=None) as server:
-        writer = _BackdatedWriter(store, CREATORS_DOMAIN, CREATOR_SOURCE, tikhub.CONNECTOR_NAME, tikhub.CONNECTOR_VERSION,
+        writer = _BackdatedWriter(store, CREATORS_DOMAIN, CREATOR_CONNECTOR.kind, CREATOR_CONNECTOR.kind, CREATOR_CONNECTOR.version,
                                   day, run_id=HISTORY_RUN_ID, generated_by=GENERATED_BY, started_at=started)
         writer.served_from, writer.base_url, writer.clock = f"{server.url}/tikhub", search.base_url, started
         pinned = search.model_copy(update={"base_url": f"{server.url}/tikhub", "rate_limit_per_second": 50})
-        extras = tikhub.write_snapshot(pinned, writer, logging.getLogger("radar.demo"), DEMO_API_KEY)
+        extras = CREATOR_CONNECTOR.fetch(pinned, writer, logging.getLogger("radar.demo"), secrets={"api_key": DEMO_API_KEY})
         return writer.finish(**extras)
 
 

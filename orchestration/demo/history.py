@@ -26,6 +26,7 @@ from orchestration.demo.marketplace import DemoMarketplace
 from orchestration.demo.marketplace_pages import render_listing_dom
 from orchestration.demo.shopify_pages import collection_handle, render_products_page
 from orchestration.formats.responses import FetchedResponse
+from orchestration.formats.rows import PRODUCTS_DOMAIN
 from orchestration.snapshots.layout import manifest_key, snapshot_prefix
 from orchestration.snapshots.manifest import SnapshotWriter
 from orchestration.snapshots.store import ObjectStore
@@ -48,11 +49,11 @@ def demo_shop_name(source: ShopifySource) -> str:
 
 
 def history_exists(store: ObjectStore, source: ProductSource, hour: datetime) -> bool:
-    return store.exists(manifest_key(snapshot_prefix("products", source.name, hour, HISTORY_RUN_ID)))
+    return store.exists(manifest_key(snapshot_prefix(PRODUCTS_DOMAIN, source.name, hour, HISTORY_RUN_ID)))
 
 
 def history_manifest(store: ObjectStore, source: ProductSource, hour: datetime) -> dict:
-    key = manifest_key(snapshot_prefix("products", source.name, hour, HISTORY_RUN_ID))
+    key = manifest_key(snapshot_prefix(PRODUCTS_DOMAIN, source.name, hour, HISTORY_RUN_ID))
     return {**json.loads(store.get(key)), "manifest_key": key}
 
 
@@ -62,8 +63,8 @@ def write_history_snapshot(store: ObjectStore, market: DemoMarket, source: Produ
     return writers[source.kind](store, market, source, hour)
 
 
-def _writer(store: ObjectStore, source: ProductSource, hour: datetime, connector: str, version: str) -> SnapshotWriter:
-    return SnapshotWriter(store, "products", source.name, connector, version, hour, run_id=HISTORY_RUN_ID,
+def _writer(store: ObjectStore, source: ProductSource, hour: datetime, connector) -> SnapshotWriter:
+    return SnapshotWriter(store, PRODUCTS_DOMAIN, source.name, connector.kind, connector.version, hour, run_id=HISTORY_RUN_ID,
                           generated_by=GENERATED_BY, started_at=hour + SCRAPE_OFFSET)
 
 
@@ -77,7 +78,7 @@ def _jsonld_history(store: ObjectStore, market: DemoMarket, source: JsonLdSource
     if not source.sitemap_url or not source.sitemap_url.endswith("/sitemap.xml"):
         raise ValueError(f"source {source.name}: demo history needs the demo shop's sitemap_url (.../sitemap.xml)")
     shop_url = source.sitemap_url.removesuffix("/sitemap.xml")
-    writer = _writer(store, source, hour, jsonld.CONNECTOR_NAME, jsonld.CONNECTOR_VERSION)
+    writer = _writer(store, source, hour, jsonld.CONNECTOR)
     pattern = re.compile(source.url_pattern) if source.url_pattern else None
     moment = hour + SCRAPE_OFFSET
     urls: list[str] = []
@@ -105,7 +106,7 @@ def _browser_history(store: ObjectStore, market: DemoMarket, source: BrowserSour
     """The DOM the browser connector would have stored: scrolled search pages, paged categories."""
     marketplace = DemoMarketplace(market.marketplace)
     base = source.base_url
-    writer = _writer(store, source, hour, browser.CONNECTOR_NAME, browser.CONNECTOR_VERSION)
+    writer = _writer(store, source, hour, browser.CONNECTOR)
     moment = hour + SCRAPE_OFFSET
     watches = {}
     for watch in source.watchlist:
@@ -148,7 +149,7 @@ def _shopify_history(store: ObjectStore, market: DemoMarket, source: ShopifySour
     collection = source.collection
     count = len([p for p in shop.products if collection is None or collection_handle(p.product_type) == collection])
     pages = min(math.ceil(count / PAGE_SIZE) + 1, source.max_pages)
-    writer = _writer(store, source, hour, shopify.CONNECTOR_NAME, shopify.CONNECTOR_VERSION)
+    writer = _writer(store, source, hour, shopify.CONNECTOR)
     url = products_json_url(source)
     for page in range(1, pages + 1):
         body = render_products_page(shop, hour, page, PAGE_SIZE, collection)

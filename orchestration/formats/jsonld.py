@@ -27,7 +27,7 @@ from orchestration.formats.normalize import (
     parse_rating,
     product_key,
 )
-from orchestration.formats.rows import ProductObservation, QuarantinedRecord
+from orchestration.formats.rows import PRODUCTS_DOMAIN, ProductObservation, QuarantinedRecord
 
 PRODUCT_TYPES = {"Product", "ProductGroup", "IndividualProduct", "ProductModel"}
 AVAILABLE = {"instock", "limitedavailability", "onlineonly", "instoreonly", "preorder", "presale", "backorder"}
@@ -254,7 +254,7 @@ def observations_from_page(
     """One observation per offer of the page's product; a page or offer that cannot be read is quarantined."""
 
     def quarantine(locator: str, record: str, reason: str) -> QuarantinedRecord:
-        return QuarantinedRecord("products", source_name, partition_hour, snapshot_key, locator, record[:20_000], reason)
+        return QuarantinedRecord(PRODUCTS_DOMAIN, source_name, partition_hour, snapshot_key, locator, record[:20_000], reason)
 
     try:
         offers = extract_offers(html, page_url)

@@ -25,7 +25,7 @@ from orchestration.formats.normalize import (
     product_key,
 )
 from orchestration.formats.recipes import Recipe
-from orchestration.formats.rows import ProductObservation, QuarantinedRecord
+from orchestration.formats.rows import PRODUCTS_DOMAIN, ProductObservation, QuarantinedRecord
 
 # Above this a listed price is a rendering or parsing accident, not a price (numeric(18,4) tops out at 1e14).
 ABSURD_PRICE = Decimal("1e12")
@@ -164,7 +164,7 @@ def observations_from_cards(
             elif price < 0 or price >= ABSURD_PRICE:
                 problem = f"price {card.price!r} is absurd ({price})"
         if problem:
-            quarantined.append(QuarantinedRecord("products", source_name, partition_hour, snapshot_key,
+            quarantined.append(QuarantinedRecord(PRODUCTS_DOMAIN, source_name, partition_hour, snapshot_key,
                                                  f"card[{card.position}]", card.html, problem))
             continue
         original = parse_price(card.original_price, currency_hint=currency).amount if card.original_price else None
@@ -198,3 +198,13 @@ def observations_from_cards(
             )
         )
     return observations, quarantined
+
+
+def first_sightings(observations: list[ProductObservation]) -> list[ProductObservation]:
+    """One row per product key: the first organic sighting, else the first ad (ads repeat listings)."""
+    chosen: dict[str, ProductObservation] = {}
+    for observation in observations:
+        current = chosen.get(observation.product_key)
+        if current is None or (current.is_sponsored and not observation.is_sponsored):
+            chosen[observation.product_key] = observation
+    return list(chosen.values())

@@ -6,6 +6,11 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import NamedTuple
 
+# The data domains: landing rows and quarantine entries carry them, and snapshots/layout.py turns
+# them (and nothing else) into object-store paths.
+PRODUCTS_DOMAIN = "products"
+CREATORS_DOMAIN = "creators"
+
 
 class ProductObservation(NamedTuple):
     partition_hour: datetime
@@ -88,6 +93,21 @@ class SearchTarget(NamedTuple):
     videos: int
     returned_data: bool
     error: str | None
+
+
+class ProductPage(NamedTuple):
+    """What a product connector parses out of one archived page (or, for listings, a whole snapshot)."""
+
+    observations: list[ProductObservation]
+    rejected: list[QuarantinedRecord]
+
+
+class CreatorPage(NamedTuple):
+    """What the creator connector parses out of one archived page: a profile or a page of videos."""
+
+    creators: list[CreatorObservation]
+    videos: list[VideoObservation]
+    rejected: list[QuarantinedRecord]
 
 
 PRODUCT_OBSERVATION_COLUMNS = ProductObservation._fields

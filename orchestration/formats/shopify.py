@@ -16,7 +16,7 @@ import orjson
 
 from orchestration.formats.normalize import normalize_url, parse_api_decimal, product_key, quote_path
 from orchestration.formats.responses import FetchedResponse, SourceFormatError, describe_response
-from orchestration.formats.rows import ProductObservation, QuarantinedRecord
+from orchestration.formats.rows import PRODUCTS_DOMAIN, ProductObservation, QuarantinedRecord
 
 
 class PageFormatError(ValueError):
@@ -107,7 +107,7 @@ def observations_from_products(
     def quarantine(locator: str, record: Any, reason: str) -> None:
         quarantined.append(
             QuarantinedRecord(
-                domain="products",
+                domain=PRODUCTS_DOMAIN,
                 source_name=source_name,
                 partition_hour=partition_hour,
                 snapshot_key=snapshot_key,

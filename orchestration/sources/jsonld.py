@@ -7,19 +7,22 @@ JSON-LD is staging's job (``formats/jsonld.py``); here a page only has to be HTM
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import datetime
 from logging import Logger
 from typing import Any
 
 from orchestration.config import JsonLdSource
+from orchestration.formats.jsonld import observations_from_page
+from orchestration.formats.normalize import BrandDictionary
 from orchestration.formats.responses import FetchedResponse, SourceFormatError, require_ok
+from orchestration.formats.rows import ProductPage
 from orchestration.formats.sitemap import parse_sitemap
-from orchestration.snapshots.manifest import SnapshotWriter
+from orchestration.snapshots.manifest import SnapshotWriter, fetched_at
+from orchestration.sources.connector import ArchivedPage
 from orchestration.sources.http import PoliteHttpClient
-from orchestration.sources.proxy import proxy_from_source
+from orchestration.sources.proxy import ProxyUnreachableError, proxy_from_source
 
-CONNECTOR_NAME = "jsonld"
-CONNECTOR_VERSION = "1.0.0"
 MAX_SITEMAP_DEPTH = 3  # sitemap index -> sitemap -> urls, with room for one more level
 GONE_STATUSES = frozenset({404, 410})  # a delisted product: recorded, staged as nothing
 
@@ -79,3 +82,32 @@ def write_snapshot(source: JsonLdSource, writer: SnapshotWriter, log: Logger) ->
             log.warning(f"{source.name}: {len(queue)} product pages listed, fetched the first max_pages={source.max_pages}")
     return {"truncated": len(queue) > len(selected), "listed_pages": len(queue), "gone_pages": gone,
             "retries": client.stats.retries, "rate_limit_per_second": source.rate_limit_per_second}
+
+
+class JsonLdConnector:
+    kind = "jsonld"
+    version = "1.0.0"
+    describes = "sitemap and product pages (schema.org JSON-LD)"
+    permanent_errors = (SourceFormatError, ProxyUnreachableError)
+
+    def fetch(self, source: JsonLdSource, writer: SnapshotWriter, log: Logger,
+              secrets: Mapping[str, str]) -> dict[str, Any]:
+        return write_snapshot(source, writer, log)
+
+    def parse(self, source: JsonLdSource, pages: Iterable[ArchivedPage], window_start: datetime,
+              brands: BrandDictionary) -> Iterator[ProductPage]:
+        seen: set[str] = set()  # two sitemap URLs, one product
+        for page in pages:
+            if page.request.get("role") != "product_page" or page.request["status"] != 200:
+                continue  # sitemaps, and product pages that are gone (404/410)
+            observations, rejected = observations_from_page(
+                page.body.decode("utf-8", "replace"), page_url=page.request["url"], source_name=source.name,
+                currency=source.currency, brands=brands, partition_hour=window_start,
+                observed_at=fetched_at(page.request), snapshot_key=page.request["object_key"],
+            )
+            fresh = [o for o in observations if o.product_key not in seen]
+            seen.update(o.product_key for o in fresh)
+            yield ProductPage(fresh, rejected)
+
+
+CONNECTOR = JsonLdConnector()

@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import datetime
 from logging import Logger
 from typing import Any
 
 from orchestration.config import ShopifySource
-from orchestration.formats.responses import FetchedResponse
-from orchestration.formats.shopify import count_products
-from orchestration.snapshots.manifest import SnapshotWriter
+from orchestration.formats.normalize import BrandDictionary
+from orchestration.formats.responses import FetchedResponse, SourceFormatError
+from orchestration.formats.rows import PRODUCTS_DOMAIN, ProductPage
+from orchestration.formats.shopify import (
+    PageFormatError,
+    count_products,
+    observations_from_products,
+    parse_products_page,
+)
+from orchestration.snapshots.manifest import SnapshotWriter, fetched_at
+from orchestration.sources.connector import ArchivedPage, quarantined_page
 from orchestration.sources.http import PoliteHttpClient
-from orchestration.sources.proxy import proxy_from_source
+from orchestration.sources.proxy import ProxyUnreachableError, proxy_from_source
 
-CONNECTOR_NAME = "shopify"
-CONNECTOR_VERSION = "1.0.0"
 PAGE_SIZE = 250  # Shopify's maximum `limit`
 
 
@@ -54,3 +61,32 @@ def write_snapshot(source: ShopifySource, writer: SnapshotWriter, log: Logger) -
         log.warning(f"{source.name}: stopped at max_pages={source.max_pages} before an empty page; catalogue truncated")
     return {"truncated": not reached_end, "retries": client.stats.retries,
             "rate_limit_per_second": source.rate_limit_per_second}
+
+
+class ShopifyConnector:
+    kind = "shopify"
+    version = "1.0.0"
+    describes = "products.json pages"
+    permanent_errors = (SourceFormatError, ProxyUnreachableError)
+
+    def fetch(self, source: ShopifySource, writer: SnapshotWriter, log: Logger,
+              secrets: Mapping[str, str]) -> dict[str, Any]:
+        return write_snapshot(source, writer, log)
+
+    def parse(self, source: ShopifySource, pages: Iterable[ArchivedPage], window_start: datetime,
+              brands: BrandDictionary) -> Iterator[ProductPage]:
+        seen: set[str] = set()  # a product repeated on the next page (the catalogue moved while paging)
+        for page in pages:
+            try:
+                products = parse_products_page(page.body)
+            except PageFormatError as error:
+                yield ProductPage([], [quarantined_page(PRODUCTS_DOMAIN, source.name, window_start, page, str(error))])
+                continue
+            yield ProductPage(*observations_from_products(
+                products, source_name=source.name, base_url=source.base_url, currency=source.currency,
+                partition_hour=window_start, observed_at=fetched_at(page.request),
+                snapshot_key=page.request["object_key"], seen_product_ids=seen,
+            ))
+
+
+CONNECTOR = ShopifyConnector()

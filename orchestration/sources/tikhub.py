@@ -10,15 +10,24 @@ manifest and the others go on, and a coverage check decides whether the day pass
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from logging import Logger
 from typing import Any
 
 import dagster as dg
 
 from orchestration.config import CreatorSearch
+from orchestration.formats.normalize import BrandDictionary
 from orchestration.formats.responses import FetchedResponse
+from orchestration.formats.rows import (
+    CREATORS_DOMAIN,
+    CreatorObservation,
+    CreatorPage,
+    QuarantinedRecord,
+    VideoObservation,
+)
 from orchestration.formats.tikhub import (
     CreatorProfile,
     TikHubFormatError,
@@ -29,14 +38,14 @@ from orchestration.formats.tikhub import (
     search_video_page,
     web_profile,
 )
-from orchestration.snapshots.manifest import SnapshotWriter
+from orchestration.snapshots.manifest import SnapshotWriter, fetched_at
+from orchestration.sources.connector import ArchivedPage, quarantined_page
 from orchestration.sources.http import PoliteHttpClient
 from orchestration.sources.retry import SourceUnavailableError
 
-CONNECTOR_NAME = "tikhub"
-CONNECTOR_VERSION = "1.0.0"
 API_KEY_ENV = "TIKHUB_API_KEY"
 APP = "/api/v1/tiktok/app/v3"
+VIDEO_ROLES = {"hashtag_videos": hashtag_video_page, "keyword_search": search_video_page}
 REDACTED = "[REDACTED]"
 
 
@@ -237,3 +246,51 @@ def write_snapshot(search: CreatorSearch, writer: SnapshotWriter, log: Logger, a
         "retries": retries,
         "truncated": False,
     }
+
+
+class TikHubConnector:
+    kind = "tikhub"
+    version = "1.0.0"
+    describes = "TikHub responses: hashtag and keyword video pages, then each author's profile"
+    permanent_errors = (TikHubAuthError,)
+
+    def fetch(self, source: CreatorSearch, writer: SnapshotWriter, log: Logger,
+              secrets: Mapping[str, str]) -> dict[str, Any]:
+        return write_snapshot(source, writer, log, secrets.get("api_key", ""))
+
+    def parse(self, source: CreatorSearch, pages: Iterable[ArchivedPage], window_start: datetime,
+              brands: BrandDictionary) -> Iterator[CreatorPage]:
+        """Creators from profile calls only (list authors carry zeroed counts); each video once per page,
+        found by the page's target. Sitemap-like pages (hashtag details) carry no rows."""
+        partition_date = window_start.astimezone(UTC).date()
+        for page in pages:
+            request = page.request
+            role, key, observed = request.get("role"), request["object_key"], fetched_at(request)
+            if role not in VIDEO_ROLES and role != "profile":
+                continue
+            try:
+                data = envelope_data(page.body)
+                if role == "profile":
+                    profile = web_profile(data) if "userInfo" in data else app_profile(data)
+                    yield CreatorPage([CreatorObservation(
+                        partition_date, key, observed, profile.user_id, profile.sec_uid, profile.handle,
+                        profile.nickname, profile.followers, profile.following, profile.hearts, profile.videos,
+                        profile.signature, profile.avatar_url)], [], [])
+                    continue
+                videos = VIDEO_ROLES[role](data)
+            except TikHubFormatError as error:
+                yield CreatorPage([], [], [quarantined_page(CREATORS_DOMAIN, self.kind, window_start, page, str(error),
+                                                            locator=role)])
+                continue
+            target = f"{request.get('target_kind')}:{request.get('target')}"
+            rejected = [QuarantinedRecord(CREATORS_DOMAIN, self.kind, window_start, key, f"{role}:{request.get('target')}",
+                                          json.dumps(record, default=str)[:20_000], reason)
+                        for record, reason in videos.rejected]
+            yield CreatorPage([], [VideoObservation(
+                partition_date, key, observed, video.aweme_id, video.author_uid, video.author_handle, video.caption,
+                list(video.hashtags), list(video.mentions), video.created_at, video.play_count, video.digg_count,
+                video.comment_count, video.share_count, video.collect_count, [target]) for video in videos.videos],
+                rejected)
+
+
+CONNECTOR = TikHubConnector()

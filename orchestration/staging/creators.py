@@ -8,13 +8,15 @@ from profile calls only, since list authors carry zeroed counts. Everything for 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from orchestration.config import CreatorSearch
+from orchestration.formats.normalize import BrandDictionary
 from orchestration.formats.rows import (
     CREATOR_OBSERVATION_COLUMNS,
+    CREATORS_DOMAIN,
     QUARANTINE_COLUMNS,
     SEARCH_TARGET_COLUMNS,
     VIDEO_OBSERVATION_COLUMNS,
@@ -23,21 +25,11 @@ from orchestration.formats.rows import (
     SearchTarget,
     VideoObservation,
 )
-from orchestration.formats.tikhub import (
-    TikHubFormatError,
-    app_profile,
-    envelope_data,
-    hashtag_video_page,
-    search_video_page,
-    web_profile,
-)
-from orchestration.snapshots.manifest import fetched_at, latest_manifest, read_pages
+from orchestration.snapshots.manifest import latest_manifest, read_pages
 from orchestration.snapshots.store import ObjectStore
+from orchestration.sources.connector import ArchivedPage
+from orchestration.sources.connectors import CREATOR_CONNECTOR
 from orchestration.warehouse.postgres import PartitionLoad, WarehouseResource
-
-CREATORS_DOMAIN = "creators"
-CREATOR_SOURCE = "tikhub"
-VIDEO_ROLES = {"hashtag_videos": hashtag_video_page, "keyword_search": search_video_page}
 
 
 class NoCreatorSnapshotError(RuntimeError):
@@ -60,9 +52,9 @@ def brand_alias_rows(brands: Mapping[str, list[str]]) -> list[tuple[str, str]]:
     return sorted({(brand, alias) for brand, aliases in brands.items() for alias in (brand, *aliases)})
 
 
-def stage_creators_day(store: ObjectStore, warehouse: WarehouseResource, day: datetime,
+def stage_creators_day(store: ObjectStore, warehouse: WarehouseResource, search: CreatorSearch, day: datetime,
                        brands: Mapping[str, list[str]] | None = None) -> StagedDay:
-    manifest = latest_manifest(store, CREATORS_DOMAIN, CREATOR_SOURCE, day)
+    manifest = latest_manifest(store, CREATORS_DOMAIN, CREATOR_CONNECTOR.kind, day)
     if manifest is None:
         raise NoCreatorSnapshotError(
             f"no creator search snapshot for {day:%Y-%m-%d} in {store.describe()}; "
@@ -73,40 +65,15 @@ def stage_creators_day(store: ObjectStore, warehouse: WarehouseResource, day: da
     videos: dict[str, VideoObservation] = {}
     creators: dict[str, CreatorObservation] = {}
     quarantine: list[QuarantinedRecord] = []
-
-    def reject(key: str, locator: str, record: object, reason: str) -> None:
-        quarantine.append(QuarantinedRecord(CREATORS_DOMAIN, CREATOR_SOURCE, day, key, locator,
-                                            json.dumps(record, default=str)[:20_000], reason))
-
-    for request, body in read_pages(store, manifest):
-        role, key, observed = request.get("role"), request["object_key"], fetched_at(request)
-        if role not in VIDEO_ROLES and role != "profile":
-            continue
-        try:
-            data = envelope_data(body)
-            if role == "profile":
-                profile = web_profile(data) if "userInfo" in data else app_profile(data)
-                creators.setdefault(profile.user_id, CreatorObservation(
-                    partition_date, key, observed, profile.user_id, profile.sec_uid, profile.handle, profile.nickname,
-                    profile.followers, profile.following, profile.hearts, profile.videos, profile.signature,
-                    profile.avatar_url))
-                continue
-            page = VIDEO_ROLES[role](data)
-        except TikHubFormatError as error:
-            reject(key, role, body[:2000].decode("utf-8", "replace"), str(error))
-            continue
-        for record, reason in page.rejected:
-            reject(key, f"{role}:{request.get('target')}", record, reason)
-        target = f"{request.get('target_kind')}:{request.get('target')}"
+    pages = (ArchivedPage(request, body) for request, body in read_pages(store, manifest))
+    for page in CREATOR_CONNECTOR.parse(search, pages, day, BrandDictionary(brands or {})):
+        quarantine.extend(page.rejected)
+        for creator in page.creators:
+            creators.setdefault(creator.user_id, creator)
         for video in page.videos:
-            if video.aweme_id in videos:
-                if target not in videos[video.aweme_id].found_by:
-                    videos[video.aweme_id].found_by.append(target)
-                continue
-            videos[video.aweme_id] = VideoObservation(
-                partition_date, key, observed, video.aweme_id, video.author_uid, video.author_handle, video.caption,
-                list(video.hashtags), list(video.mentions), video.created_at, video.play_count, video.digg_count,
-                video.comment_count, video.share_count, video.collect_count, [target])
+            known = videos.setdefault(video.aweme_id, video)
+            if known is not video and video.found_by[0] not in known.found_by:
+                known.found_by.append(video.found_by[0])
     targets = []
     for name, result in (manifest.get("targets") or {}).items():
         kind, _, target = name.partition(":")

@@ -10,27 +10,20 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from orchestration.config import BrowserSource, JsonLdSource, ProductSource, ShopifySource
-from orchestration.formats.jsonld import observations_from_page
-from orchestration.formats.listing import extract_cards, observations_from_cards
+from orchestration.config import ProductSource
 from orchestration.formats.normalize import BrandDictionary
-from orchestration.formats.recipes import Recipe, load_recipe
 from orchestration.formats.rows import (
     PRODUCT_OBSERVATION_COLUMNS,
+    PRODUCTS_DOMAIN,
     QUARANTINE_COLUMNS,
     ProductObservation,
     QuarantinedRecord,
 )
-from orchestration.formats.shopify import (
-    PageFormatError,
-    observations_from_products,
-    parse_products_page,
-)
-from orchestration.snapshots.manifest import fetched_at, latest_manifest, read_pages
+from orchestration.snapshots.manifest import latest_manifest, read_pages
 from orchestration.snapshots.store import ObjectStore
+from orchestration.sources.connector import ArchivedPage
+from orchestration.sources.connectors import product_connector
 from orchestration.warehouse.postgres import PartitionLoad, WarehouseResource
-
-PRODUCTS_DOMAIN = "products"
 
 
 class NoSnapshotsError(RuntimeError):
@@ -54,57 +47,6 @@ class StagedHour:
         return sum(self.quarantined_by_source.values())
 
 
-def _quarantine_page(source: ProductSource, partition_hour: datetime, request: dict, body: bytes, reason: str) -> QuarantinedRecord:
-    return QuarantinedRecord(PRODUCTS_DOMAIN, source.name, partition_hour, request["object_key"], "page",
-                             body[:2000].decode("utf-8", "replace"), reason)
-
-
-def _shopify_page(source: ShopifySource, request: dict, body: bytes, partition_hour: datetime, brands: BrandDictionary,
-                  seen: set[str]) -> tuple[list[ProductObservation], list[QuarantinedRecord]]:
-    try:
-        products = parse_products_page(body)
-    except PageFormatError as error:
-        return [], [_quarantine_page(source, partition_hour, request, body, str(error))]
-    return observations_from_products(
-        products, source_name=source.name, base_url=source.base_url, currency=source.currency,
-        partition_hour=partition_hour, observed_at=fetched_at(request), snapshot_key=request["object_key"],
-        seen_product_ids=seen,
-    )
-
-
-def _jsonld_page(source: JsonLdSource, request: dict, body: bytes, partition_hour: datetime, brands: BrandDictionary,
-                 seen: set[str]) -> tuple[list[ProductObservation], list[QuarantinedRecord]]:
-    if request.get("role") != "product_page" or request["status"] != 200:
-        return [], []  # sitemaps, and product pages that are gone (404/410)
-    observations, rejected = observations_from_page(
-        body.decode("utf-8", "replace"), page_url=request["url"], source_name=source.name, currency=source.currency,
-        brands=brands, partition_hour=partition_hour, observed_at=fetched_at(request), snapshot_key=request["object_key"],
-    )
-    fresh = [o for o in observations if o.product_key not in seen]  # two sitemap URLs, one product
-    seen.update(o.product_key for o in fresh)
-    return fresh, rejected
-
-
-def _browser_page(source: BrowserSource, request: dict, body: bytes, partition_hour: datetime, brands: BrandDictionary,
-                  seen: set[str], recipe: Recipe) -> tuple[list[ProductObservation], list[QuarantinedRecord]]:
-    cards = extract_cards(body.decode("utf-8", "replace"), recipe)
-    return observations_from_cards(
-        cards, source_name=source.name, page_url=request["url"], currency=source.currency,
-        category=request.get("watch"), brands=brands, partition_hour=partition_hour,
-        observed_at=fetched_at(request), snapshot_key=request["object_key"],
-    )
-
-
-def _first_sightings(observations: list[ProductObservation]) -> list[ProductObservation]:
-    """One row per product key: the first organic sighting, else the first ad (ads repeat listings)."""
-    chosen: dict[str, ProductObservation] = {}
-    for observation in observations:
-        current = chosen.get(observation.product_key)
-        if current is None or (current.is_sponsored and not observation.is_sponsored):
-            chosen[observation.product_key] = observation
-    return list(chosen.values())
-
-
 def iter_source_observations(
     store: ObjectStore,
     source: ProductSource,
@@ -114,34 +56,18 @@ def iter_source_observations(
     counts: StagedHour,
     brands: BrandDictionary | None = None,
 ) -> Iterator[ProductObservation]:
-    brands = brands or BrandDictionary({})
-    seen: set[str] = set()
+    """The source's observations for the hour, parsed by its connector from the archived pages;
+    rejected records go to ``quarantine`` and the per-source counts to ``counts``."""
+    pages = (ArchivedPage(request, body) for request, body in read_pages(store, manifest))
+    parsed = product_connector(source.kind).parse(source, pages, partition_hour, brands or BrandDictionary({}))
     rows = 0
     quarantined_before = len(quarantine)
-    if source.kind == "browser":
-        recipe = load_recipe(source.recipe)
-        observations: list[ProductObservation] = []
-        for request, body in read_pages(store, manifest):
-            page_rows, rejected = _browser_page(source, request, body, partition_hour, brands, seen, recipe)
-            observations.extend(page_rows)
-            quarantine.extend(rejected)
-        pages = [_first_sightings(observations)]
-    else:
-        parse_page = _shopify_page if source.kind == "shopify" else _jsonld_page
-        pages = (_page_rows(parse_page(source, request, body, partition_hour, brands, seen), quarantine)
-                 for request, body in read_pages(store, manifest))
-    for page_rows in pages:
-        rows += len(page_rows)
-        yield from page_rows
+    for page in parsed:
+        quarantine.extend(page.rejected)
+        rows += len(page.observations)
+        yield from page.observations
     counts.rows_by_source[source.name] = rows
     counts.quarantined_by_source[source.name] = len(quarantine) - quarantined_before
-
-
-def _page_rows(result: tuple[list[ProductObservation], list[QuarantinedRecord]],
-               quarantine: list[QuarantinedRecord]) -> list[ProductObservation]:
-    observations, rejected = result
-    quarantine.extend(rejected)
-    return observations
 
 
 def stage_products_hour(

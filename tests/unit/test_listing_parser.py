@@ -8,10 +8,9 @@ import pytest
 from orchestration.demo.catalog import DemoMarket
 from orchestration.demo.marketplace import DemoMarketplace
 from orchestration.demo.marketplace_pages import render_listing_dom
-from orchestration.formats.listing import extract_cards, observations_from_cards
+from orchestration.formats.listing import extract_cards, first_sightings, observations_from_cards
 from orchestration.formats.normalize import BrandDictionary
 from orchestration.formats.recipes import load_recipe
-from orchestration.staging.products import _first_sightings
 from tests.support import FIXTURES
 
 HOUR = datetime(2026, 11, 21, 9, tzinfo=UTC)
@@ -84,7 +83,7 @@ def test_absurd_prices_are_quarantined():
 def test_ads_repeating_a_listing_keep_the_organic_sighting(tokopedia_cards):
     observations, _ = observe(tokopedia_cards, "https://www.tokopedia.com/search")
     organic_copy = observations[1]._replace(is_sponsored=False, shop_name="organic")
-    assert [o.shop_name for o in _first_sightings([*observations, organic_copy])] == ["Glowhaus Official", "organic", "Kosmetikku"]
+    assert [o.shop_name for o in first_sightings([*observations, organic_copy])] == ["Glowhaus Official", "organic", "Kosmetikku"]
 
 
 @pytest.mark.parametrize("hours_ago", [0, 5, 30])

@@ -13,18 +13,23 @@ from __future__ import annotations
 import random
 import re
 import time
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from logging import Logger
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from orchestration.clock import utc_now
 from orchestration.config import BrowserSource, Watch
-from orchestration.formats.listing import extract_cards
-from orchestration.formats.recipes import Recipe, load_recipe
+from orchestration.formats.listing import extract_cards, first_sightings, observations_from_cards
+from orchestration.formats.normalize import BrandDictionary
+from orchestration.formats.recipes import Recipe, RecipeError, load_recipe
 from orchestration.formats.responses import FetchedResponse
-from orchestration.snapshots.manifest import SnapshotWriter
-from orchestration.sources.browser.runtime import launch_chromium
+from orchestration.formats.rows import ProductObservation, ProductPage
+from orchestration.snapshots.manifest import SnapshotWriter, fetched_at
+from orchestration.sources.browser.runtime import BrowserUnavailableError, launch_chromium
+from orchestration.sources.connector import ArchivedPage
 from orchestration.sources.proxy import ProxyUnreachableError, proxy_from_source
 from orchestration.sources.retry import (
     RETRYABLE_STATUSES,
@@ -36,8 +41,6 @@ from orchestration.sources.retry import (
     parse_retry_after,
 )
 
-CONNECTOR_NAME = "browser"
-CONNECTOR_VERSION = "1.0.0"
 PROXY_ERRORS = ("ERR_PROXY_CONNECTION_FAILED", "ERR_TUNNEL_CONNECTION_FAILED", "ERR_SOCKS_CONNECTION_FAILED",
                 "ERR_PROXY_AUTH", "ERR_NO_SUPPORTED_PROXIES", "ERR_MANDATORY_PROXY_CONFIGURATION_FAILED")
 POLL_SECONDS = 0.1
@@ -310,3 +313,35 @@ def write_snapshot(source: BrowserSource, writer: SnapshotWriter, log: Logger) -
         "watches": {result.label: {"pages": result.pages, "cards": result.cards, "no_results": result.no_results}
                     for result in results},
     }
+
+
+class BrowserConnector:
+    kind = "browser"
+    version = "1.0.0"
+    describes = "rendered listing pages (HTML, via headless Chromium)"
+    permanent_errors = (ProxyUnreachableError, BlockedPageError, BrowserUnavailableError, RecipeError)
+
+    def fetch(self, source: BrowserSource, writer: SnapshotWriter, log: Logger,
+              secrets: Mapping[str, str]) -> dict[str, Any]:
+        return write_snapshot(source, writer, log)
+
+    def parse(self, source: BrowserSource, pages: Iterable[ArchivedPage], window_start: datetime,
+              brands: BrandDictionary) -> Iterator[ProductPage]:
+        """Cards of every listing page with the recipe, offline; one page out, since a product
+        listed on several pages (or as an ad) is kept once."""
+        recipe = load_recipe(source.recipe)
+        observations: list[ProductObservation] = []
+        rejected = []
+        for page in pages:
+            page_rows, page_rejected = observations_from_cards(
+                extract_cards(page.body.decode("utf-8", "replace"), recipe), source_name=source.name,
+                page_url=page.request["url"], currency=source.currency, category=page.request.get("watch"),
+                brands=brands, partition_hour=window_start, observed_at=fetched_at(page.request),
+                snapshot_key=page.request["object_key"],
+            )
+            observations.extend(page_rows)
+            rejected.extend(page_rejected)
+        yield ProductPage(first_sightings(observations), rejected)
+
+
+CONNECTOR = BrowserConnector()
