@@ -18,7 +18,8 @@ def refuse_unless_current(action: str, window_start: datetime, window_length: ti
     now = utc_now()
     if window_start <= now < window_start + window_length + grace:
         return
-    window = f"{window_start:%Y-%m-%d %H:00}" if window_length < timedelta(days=1) else f"{window_start:%Y-%m-%d}"
+    window = (f"hour {window_start:%Y-%m-%d %H:00}" if window_length < timedelta(days=1)
+              else f"day {window_start:%Y-%m-%d}")
     raise dg.Failure(
         f"refusing to {action} for {window} at {now:%Y-%m-%d %H:%M} UTC: a scrape shows the source as it is now, "
         f"so it can only be filed under the current partition. To rebuild a past one, {replay}.",
