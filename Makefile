@@ -7,7 +7,7 @@ STAMP := $(VENV)/.radar-installed
 help:  ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
 
-$(STAMP): pyproject.toml scripts/bootstrap.sh scripts/install_browser.sh
+$(STAMP): pyproject.toml demo/pyproject.toml scripts/bootstrap.sh scripts/install_browser.sh
 	@scripts/bootstrap.sh
 	@touch $(STAMP)
 

@@ -41,7 +41,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from orchestration.config import DEMO_CONFIG_PATH  # noqa: E402
+from radar_demo import DEMO_CONFIG_PATH  # noqa: E402
 
 os.environ.setdefault("RADAR_CONFIG", str(DEMO_CONFIG_PATH))  # definitions are imported below
 warnings.filterwarnings("ignore")  # Dagster's beta/preview notices would bury the numbers
@@ -51,12 +51,12 @@ import psycopg  # noqa: E402
 
 from orchestration.automation.simulation import QUIET_LOGS, STEPS, partition_key  # noqa: E402
 from orchestration.config import load_config  # noqa: E402
-from orchestration.demo.catalog import DemoMarket  # noqa: E402
-from orchestration.demo.history import write_history  # noqa: E402
 from orchestration.formats.rows import PRODUCT_OBSERVATION_COLUMNS  # noqa: E402
 from orchestration.snapshots.store import LocalObjectStore  # noqa: E402
 from orchestration.staging.products import stage_products_hour  # noqa: E402
 from orchestration.warehouse.postgres import WarehouseResource  # noqa: E402
+from radar_demo.catalog import DemoMarket  # noqa: E402
+from radar_demo.history import write_history  # noqa: E402
 
 # The first timed hour. Fixed, so every run sees the same demo market.
 FIRST_TIMED_HOUR = datetime(2026, 11, 1, tzinfo=UTC)

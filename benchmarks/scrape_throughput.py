@@ -27,11 +27,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import httpx  # noqa: E402
 
 from orchestration.config import BrowserSource, JsonLdSource  # noqa: E402
-from orchestration.demo.server import DemoMarketServer  # noqa: E402
 from orchestration.snapshots.manifest import SnapshotWriter  # noqa: E402
 from orchestration.snapshots.store import LocalObjectStore  # noqa: E402
 from orchestration.sources import jsonld  # noqa: E402
 from orchestration.sources.browser import scraper  # noqa: E402
+from radar_demo.server import DemoMarketServer  # noqa: E402
 
 LOG = logging.getLogger("bench")
 HOUR = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)

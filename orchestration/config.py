@@ -25,7 +25,6 @@ from pydantic import (
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG_PATH = PROJECT_ROOT / "radar.yaml"
-DEMO_CONFIG_PATH = Path(__file__).resolve().parent / "demo" / "radar.demo.yaml"
 
 # ISO 4217 codes we have seen in the wild for the markets we watch; extend as sources are added.
 KNOWN_CURRENCIES = frozenset(

@@ -29,6 +29,7 @@ fi
 
 echo "bootstrap: installing Commerce Radar into .venv (first time takes a few minutes)"
 .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-.venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+# The product and, as its own distribution, the demo market (a showcase and test fixture).
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[dev]' -e ./demo
 scripts/install_browser.sh
 echo "bootstrap: ready"

@@ -8,10 +8,10 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from orchestration.demo.catalog import DemoMarket
-from orchestration.demo.server import DemoMarketServer
 from orchestration.snapshots.store import LocalObjectStore
 from orchestration.warehouse.embedded import WAREHOUSE_DATABASE
+from radar_demo.catalog import DemoMarket
+from radar_demo.server import DemoMarketServer
 
 
 @pytest.fixture(scope="session")

@@ -5,13 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from orchestration.config import (
-    DEMO_CONFIG_PATH,
     BrowserSource,
     JsonLdSource,
     RadarConfig,
     ShopifySource,
     load_config,
 )
+from radar_demo import DEMO_CONFIG_PATH
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -51,8 +51,8 @@ def build_test_definitions(config: RadarConfig, database_url: str, store, tikhub
                            clock=None):
     """The real Definitions with resources pointed at the test database and lake."""
     from orchestration.definitions import build_definitions
-    from orchestration.demo.tikhub_pages import DEMO_API_KEY
     from orchestration.resources import build_resources
+    from radar_demo.tikhub_pages import DEMO_API_KEY
 
     return build_definitions(config, resources=build_resources(
         database_url=database_url, object_store=store, tikhub_api_key=tikhub_api_key or DEMO_API_KEY, clock=clock))

@@ -9,15 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.demo.catalog import DemoMarket
-from orchestration.demo.marketplace import DemoMarketplace
-from orchestration.demo.marketplace_pages import render_listing_dom
-from orchestration.demo.server import DemoMarketServer
 from orchestration.formats.listing import extract_cards
 from orchestration.formats.recipes import load_recipe, recipe_path
 from orchestration.snapshots.manifest import SnapshotWriter, read_pages
 from orchestration.sources.browser.scraper import BlockedPageError, write_snapshot
 from orchestration.sources.proxy import ProxyUnreachableError
+from radar_demo.catalog import DemoMarket
+from radar_demo.marketplace import DemoMarketplace
+from radar_demo.marketplace_pages import render_listing_dom
+from radar_demo.server import DemoMarketServer
 from tests.support import marketplace_source
 
 LOG = logging.getLogger("test-browser")

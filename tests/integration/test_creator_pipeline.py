@@ -7,7 +7,7 @@ import psycopg
 from dagster._serdes import serialize_value
 
 from orchestration.config import CreatorSearch, RadarConfig
-from orchestration.demo.tikhub_pages import DEMO_API_KEY
+from radar_demo.tikhub_pages import DEMO_API_KEY
 from tests.support import build_test_definitions, demo_brands, range_tags
 
 

@@ -5,8 +5,8 @@ import subprocess
 import dagster as dg
 
 from orchestration.assets.dbt import environment
-from orchestration.cli import dagster_storage_url
 from orchestration.environment import write_dagster_yaml
+from orchestration.local import dagster_storage_url
 from orchestration.warehouse.dbt import DBT_PROJECT_DIR, dbt_executable
 from orchestration.warehouse.embedded import DAGSTER_DATABASE
 from orchestration.warehouse.postgres import WarehouseResource

@@ -8,8 +8,9 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from orchestration.config import DEMO_CONFIG_PATH, PROJECT_ROOT, load_config
+from orchestration.config import PROJECT_ROOT, load_config
 from orchestration.definitions import build_definitions
+from radar_demo import DEMO_CONFIG_PATH
 
 
 @pytest.fixture(scope="module")

@@ -7,8 +7,8 @@ import dagster as dg
 import psycopg
 import pytest
 
-from orchestration.demo.history import write_history
-from orchestration.demo.truth import expected_category_day, expected_price_changes
+from radar_demo.history import write_history
+from radar_demo.truth import expected_category_day, expected_price_changes
 from tests.support import build_test_definitions, demo_config, range_tags
 
 # Fixed past hours: the demo market is deterministic, so the expected marts are too.

@@ -9,7 +9,7 @@ import pytest
 
 from orchestration.automation.simulation import HourlySimulator, partition_key, read_costs
 from orchestration.clock import ClockResource
-from orchestration.demo.truth import shop_marts_against_truth
+from radar_demo.truth import shop_marts_against_truth
 from tests.support import build_test_definitions, demo_config, jsonld_source, marketplace_source
 
 SHOPS = ("glow-lab", "kopi-nusantara", "trail-and-tide")

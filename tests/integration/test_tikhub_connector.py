@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 import pytest
 
 from orchestration.config import CreatorSearch
-from orchestration.demo.tikhub_pages import DEMO_API_KEY
 from orchestration.snapshots.manifest import SnapshotWriter, read_pages
 from orchestration.sources.retry import RetryPolicy
 from orchestration.sources.tikhub import TikHubAuthError, write_snapshot
+from radar_demo.tikhub_pages import DEMO_API_KEY
 
 DAY = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
 FAST_RETRIES = RetryPolicy(max_attempts=4, max_total_seconds=10, backoff_base_seconds=0.01, backoff_max_seconds=0.05)

@@ -2,7 +2,8 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.config import DEMO_CONFIG_PATH, ConfigError, load_config
+from orchestration.config import ConfigError, load_config
+from radar_demo import DEMO_CONFIG_PATH
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -140,7 +141,8 @@ def test_partitions_start_from_the_environment_overrides_the_file(monkeypatch):
     """`radar demo` and `radar simulate` start partitions where their data starts."""
     from datetime import datetime
 
-    from orchestration.config import DEMO_CONFIG_PATH, load_config
+    from orchestration.config import load_config
+    from radar_demo import DEMO_CONFIG_PATH
 
     assert load_config(DEMO_CONFIG_PATH).partitions_start == datetime(2026, 1, 1)
     monkeypatch.setenv("RADAR_PARTITIONS_START", "2026-11-08T00:00:00")

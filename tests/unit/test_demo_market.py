@@ -3,9 +3,9 @@
 import json
 from datetime import UTC, datetime, timedelta
 
-from orchestration.demo.catalog import DemoMarket
-from orchestration.demo.shopify_pages import RecordFaults, render_products_page
-from orchestration.demo.truth import injected_events
+from radar_demo.catalog import DemoMarket
+from radar_demo.shopify_pages import RecordFaults, render_products_page
+from radar_demo.truth import injected_events
 
 HOUR = datetime(2026, 11, 20, 13, tzinfo=UTC)
 

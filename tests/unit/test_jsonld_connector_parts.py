@@ -6,12 +6,12 @@ from decimal import Decimal
 
 import pytest
 
-from orchestration.demo.catalog import DemoMarket
-from orchestration.demo.jsonld_pages import SHAPES, render_product_page
 from orchestration.formats.jsonld import observations_from_page
 from orchestration.formats.normalize import BrandDictionary
 from orchestration.formats.responses import SourceFormatError
 from orchestration.formats.sitemap import parse_sitemap
+from radar_demo.catalog import DemoMarket
+from radar_demo.jsonld_pages import SHAPES, render_product_page
 
 HOUR = datetime(2026, 11, 21, 9, tzinfo=UTC)
 URLSET = b"""<?xml version="1.0" encoding="UTF-8"?>

@@ -5,12 +5,12 @@ from decimal import Decimal
 
 import pytest
 
-from orchestration.demo.catalog import DemoMarket
-from orchestration.demo.marketplace import DemoMarketplace
-from orchestration.demo.marketplace_pages import render_listing_dom
 from orchestration.formats.listing import extract_cards, first_sightings, observations_from_cards
 from orchestration.formats.normalize import BrandDictionary
 from orchestration.formats.recipes import load_recipe
+from radar_demo.catalog import DemoMarket
+from radar_demo.marketplace import DemoMarketplace
+from radar_demo.marketplace_pages import render_listing_dom
 from tests.support import FIXTURES
 
 HOUR = datetime(2026, 11, 21, 9, tzinfo=UTC)

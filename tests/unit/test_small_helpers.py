@@ -3,7 +3,7 @@ from datetime import UTC, datetime, timedelta
 import dagster as dg
 
 from orchestration.assets.dbt import dbt_build_args, partition_window_vars
-from orchestration.cli import contiguous_ranges, dagster_storage_url
+from orchestration.local import contiguous_ranges, dagster_storage_url
 from orchestration.partitions import hourly_partitions, hours_in_window
 from orchestration.sources.retry import parse_retry_after
 

@@ -1,0 +1,164 @@
+"""dbt models as Dagster assets, partitioned by hour; the partition window becomes dbt vars."""
+
+
+import json
+import os
+import re
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import (
+    DagsterDbtTranslator,
+    DagsterDbtTranslatorSettings,
+    DbtCliResource,
+    dbt_assets,
+)
+
+from orchestration.config import CometThresholds
+from orchestration.warehouse.dbt import dbt_executable, radar_dbt_project
+from orchestration.warehouse.postgres import WarehouseResource, dbt_connection_environment
+
+
+def ensure_dbt_manifest() -> None:
+    """`dbt parse` when the manifest is missing (fresh clone) or older than the project's files
+    (a pull or an edit), and always under `dagster dev`.
+
+    The manifest bakes the database name into relation names (used for row counts), so it is
+    parsed against the same connection settings the runs use.
+    """
+    if os.environ.get("DAGSTER_IS_DEV_CLI") or manifest_is_stale():
+        settings = dbt_connection_environment(os.environ["RADAR_DATABASE_URL"]) if os.environ.get("RADAR_DATABASE_URL") else {}
+        # The preparer runs plain `dbt`: make it this environment's dbt even when the venv is not activated.
+        path = f"{Path(dbt_executable()).parent}{os.pathsep}{os.environ.get('PATH', '')}"
+        with environment({**settings, "PATH": path}):
+            radar_dbt_project().preparer.prepare(radar_dbt_project())
+
+
+def manifest_is_stale() -> bool:
+    manifest = radar_dbt_project().manifest_path
+    if not manifest.exists():
+        return True
+    built = manifest.stat().st_mtime
+    project = Path(radar_dbt_project().project_dir)
+    sources = [project / "dbt_project.yml", project / "profiles.yml",
+               *(path for folder in ("models", "macros", "tests") for path in (project / folder).rglob("*") if path.is_file())]
+    return any(path.exists() and path.stat().st_mtime > built for path in sources)
+
+
+def partition_window_vars(window: dg.TimeWindow) -> dict[str, str]:
+    """dbt vars for a partition window: ISO timestamps, end exclusive."""
+    return {"window_start": window.start.isoformat(), "window_end": window.end.isoformat()}
+
+
+def dbt_build_args(window: dg.TimeWindow, extra_vars: Mapping[str, Any] | None = None) -> list[str]:
+    # dbt unit tests check SQL logic, not a partition's data: pytest runs them once, not every hour.
+    variables = {**partition_window_vars(window), **(extra_vars or {})}
+    return ["build", "--vars", json.dumps(variables), "--exclude-resource-type", "unit_test"]
+
+
+@contextmanager
+def environment(values: Mapping[str, str]) -> Iterator[None]:
+    """Set environment variables for a dbt subprocess started inside the block."""
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+@dataclass(frozen=True)
+class DbtModelSet:
+    """One dbt asset definition: which models, under which asset groups, with which partitions."""
+
+    name: str
+    select: str
+    exclude: str | None
+    group_prefix: str  # groups are <prefix>dbt_staging, <prefix>dbt_intermediate, <prefix>marts
+    description: str
+
+
+PRODUCT_MODELS = DbtModelSet("radar_dbt_models", select="fqn:*", exclude="tag:creators", group_prefix="",
+                             description="Build the hourly product models and run their tests for the run's window.")
+CREATOR_MODELS = DbtModelSet("radar_dbt_creator_models", select="tag:creators", exclude=None, group_prefix="creators_",
+                             description="Build the daily creator models and run their tests for the run's days.")
+LAYER_GROUPS = {"staging": "dbt_staging", "intermediate": "dbt_intermediate", "marts": "marts"}
+
+
+class LayerGroupTranslator(DagsterDbtTranslator):
+    """Groups dbt assets by layer (staging, intermediate, marts) and keeps dbt descriptions."""
+
+    def __init__(self, group_prefix: str):
+        super().__init__(settings=DagsterDbtTranslatorSettings(enable_code_references=False))
+        self.group_prefix = group_prefix
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        fqn = dbt_resource_props.get("fqn", [])
+        layer = fqn[1] if len(fqn) > 2 else "dbt"
+        return self.group_prefix + LAYER_GROUPS.get(layer, "dbt")
+
+
+def build_dbt_models(models: DbtModelSet, partitions_def: dg.TimeWindowPartitionsDefinition,
+                     dbt_vars: Mapping[str, Any] | None = None) -> dg.AssetsDefinition:
+    """The models of ``models`` as one partitioned asset definition; ``dbt_vars`` (thresholds from the
+    config file) are passed to every build next to the partition window."""
+    ensure_dbt_manifest()
+
+    @dbt_assets(
+        manifest=radar_dbt_project().manifest_path,
+        project=radar_dbt_project(),
+        select=models.select,
+        exclude=models.exclude,
+        name=models.name,
+        partitions_def=partitions_def,
+        backfill_policy=dg.BackfillPolicy.single_run(),
+        dagster_dbt_translator=LayerGroupTranslator(models.group_prefix),
+    )
+    def _models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
+        yield from _build_window(context, dbt, warehouse, dbt_vars or {})
+
+    _models.__doc__ = models.description
+    return _models
+
+
+def comet_vars(comet: CometThresholds) -> dict[str, int]:
+    return {"comet_min_followers": comet.min_followers, "comet_max_followers": comet.max_followers,
+            "comet_min_video_views": comet.min_video_views}
+
+
+def _build_window(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource,
+                  extra_vars: Mapping[str, Any]):
+    window = context.partition_time_window
+    context.log.info(f"dbt window {window.start.isoformat()} .. {window.end.isoformat()}")
+    with environment(warehouse.dbt_environment()):
+        invocation = dbt.cli(dbt_build_args(window, extra_vars), context=context)
+        # Row counts come from each statement's own result ("INSERT 0 58"), not a count(*) per
+        # model afterwards, which would scan whole tables and grow with history.
+        for raw_event in invocation.stream_raw_events():
+            rows = rows_affected(raw_event.raw_event)
+            for event in raw_event.to_default_asset_events(
+                manifest=invocation.manifest, dagster_dbt_translator=invocation.dagster_dbt_translator,
+                context=context, target_path=invocation.target_path, project=invocation.project,
+            ):
+                if rows is not None and isinstance(event, dg.Output | dg.AssetMaterialization):
+                    event = event.with_metadata({**event.metadata, "rows_written": rows})
+                yield event
+
+
+ROWS_STATUS = re.compile(r"^(?:INSERT \d+|SELECT|UPDATE|DELETE|MERGE|COPY) (\d+)$")
+
+
+def rows_affected(raw_event: Mapping[str, Any]) -> int | None:
+    """Rows a model's statement wrote, from dbt's result event (``INSERT 0 58``, ``SELECT 1800``)."""
+    if raw_event.get("info", {}).get("name") != "LogModelResult":
+        return None
+    match = ROWS_STATUS.match(str(raw_event.get("data", {}).get("status", "")).strip())
+    return int(match.group(1)) if match else None

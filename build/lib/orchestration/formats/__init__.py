@@ -1,0 +1,1 @@
+"""Pure knowledge of source formats: records, page parsers, recipes and value normalization. No I/O."""

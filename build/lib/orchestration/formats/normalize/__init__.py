@@ -1,0 +1,26 @@
+"""Pure normalization helpers shared by every connector and parser (documented in the README)."""
+
+from orchestration.formats.normalize.brands import BrandDictionary
+from orchestration.formats.normalize.numbers import parse_api_decimal
+from orchestration.formats.normalize.prices import ParsedPrice, parse_count, parse_price, parse_rating
+from orchestration.formats.normalize.urls import (
+    is_tracking_parameter,
+    normalize_url,
+    product_key,
+    quote_path,
+    unwrap_redirect,
+)
+
+__all__ = [
+    "BrandDictionary",
+    "ParsedPrice",
+    "is_tracking_parameter",
+    "normalize_url",
+    "parse_api_decimal",
+    "parse_count",
+    "parse_price",
+    "parse_rating",
+    "product_key",
+    "quote_path",
+    "unwrap_redirect",
+]

@@ -1,0 +1,1 @@
+"""The `browser` connector: JS-rendered marketplace listings read in headless Chromium."""

@@ -1,0 +1,112 @@
+-- Landing tables written by the staging assets. Idempotent: safe to run before every load.
+create schema if not exists landing;
+
+create table if not exists landing.product_observations (
+    partition_hour     timestamptz   not null,
+    source_name        text          not null,
+    source_kind        text          not null,
+    snapshot_key       text          not null,
+    observed_at        timestamptz   not null,
+    product_key        text,
+    source_product_id  text,
+    source_variant_id  text,
+    title              text,
+    variant_title      text,
+    brand              text,
+    category           text,
+    sku                text,
+    product_url        text,
+    price              numeric(18, 4),
+    compare_at_price   numeric(18, 4),
+    currency_code      text          not null,
+    is_available       boolean,
+    -- A compare-at price at or below the price is not a discount (FORMATS.md).
+    discount_pct       numeric(6, 2) generated always as (
+        case
+            when compare_at_price > price and compare_at_price > 0 and price >= 0
+            then round((1 - price / compare_at_price) * 100, 2)
+        end
+    ) stored
+);
+-- Added with the marketplace and JSON-LD connectors; `add column if not exists` upgrades older warehouses.
+alter table landing.product_observations
+    add column if not exists rating        numeric(3, 2),
+    add column if not exists review_count  integer,
+    add column if not exists sold_count    bigint,
+    add column if not exists shop_name     text,
+    add column if not exists shop_city     text,
+    add column if not exists is_sponsored  boolean not null default false;
+create index if not exists product_observations_partition_idx
+    on landing.product_observations (partition_hour);
+drop index if exists landing.product_observations_product_time_idx;
+-- The price-change lookback: a product's latest earlier partition.
+create index if not exists product_observations_product_hour_idx
+    on landing.product_observations (product_key, partition_hour);
+
+create table if not exists landing.quarantine (
+    domain          text         not null,
+    source_name     text         not null,
+    partition_hour  timestamptz  not null,
+    snapshot_key    text         not null,
+    record_locator  text         not null,
+    record          text         not null,
+    reason          text         not null
+);
+create index if not exists quarantine_partition_idx
+    on landing.quarantine (domain, partition_hour);
+
+-- Creators (TikHub), one partition per UTC day. The day's rows are replaced in one transaction.
+create table if not exists landing.creator_observations (
+    partition_date  date         not null,
+    snapshot_key    text         not null,
+    observed_at     timestamptz  not null,
+    user_id         text,
+    sec_uid         text,
+    handle          text,
+    nickname        text,
+    followers       bigint,
+    following       bigint,
+    hearts          bigint,
+    videos          bigint,
+    signature       text,
+    avatar_url      text
+);
+create index if not exists creator_observations_partition_idx on landing.creator_observations (partition_date);
+create index if not exists creator_observations_user_idx on landing.creator_observations (user_id, partition_date);
+
+create table if not exists landing.video_observations (
+    partition_date   date         not null,
+    snapshot_key     text         not null,
+    observed_at      timestamptz  not null,
+    aweme_id         text,
+    author_user_id   text,
+    author_handle    text,
+    caption          text,
+    hashtags         text[]       not null,
+    mentions         text[]       not null,
+    created_at       timestamptz,
+    play_count       bigint,
+    digg_count       bigint,
+    comment_count    bigint,
+    share_count      bigint,
+    collect_count    bigint,
+    found_by         text[]       not null
+);
+create index if not exists video_observations_partition_idx on landing.video_observations (partition_date);
+
+-- One row per configured hashtag or keyword per day: did it return data? (the coverage gate)
+create table if not exists landing.creator_search_targets (
+    partition_date  date     not null,
+    target          text     not null,
+    target_kind     text     not null,
+    pages           integer  not null,
+    videos          integer  not null,
+    returned_data   boolean  not null,
+    error           text
+);
+
+-- The config file's brand dictionary, for brand mentions in captions (replaced whole on each creator staging run).
+create table if not exists landing.brand_aliases (
+    brand  text  not null,
+    alias  text  not null
+);
