@@ -1,1 +1,0 @@
-"""The `browser` connector: JS-rendered marketplace listings read in headless Chromium."""
