@@ -30,7 +30,11 @@ import pandas as pd  # noqa: E402
 from orchestration.checks.gates import product_observations_gate  # noqa: E402
 from orchestration.config import ShopifySource  # noqa: E402
 from orchestration.formats.responses import FetchedResponse  # noqa: E402
-from orchestration.formats.rows import PRODUCT_OBSERVATION_COLUMNS, ProductObservation  # noqa: E402
+from orchestration.formats.rows import (  # noqa: E402
+    PRODUCT_OBSERVATION_COLUMNS,
+    PRODUCTS_DOMAIN,
+    ProductObservation,
+)
 from orchestration.partitions import hourly_partitions  # noqa: E402
 from orchestration.snapshots.manifest import SnapshotWriter  # noqa: E402
 from orchestration.snapshots.store import LocalObjectStore  # noqa: E402
@@ -66,7 +70,7 @@ def synthetic_page(page: int) -> bytes:
 
 def write_snapshot(store: LocalObjectStore, rows: int) -> None:
     pages = -(-rows // (PRODUCTS_PER_PAGE * VARIANTS_PER_PRODUCT))
-    writer = SnapshotWriter(store, "products", SOURCE.name, "shopify", "bench", HOUR, run_id="bench")
+    writer = SnapshotWriter(store, PRODUCTS_DOMAIN, SOURCE.name, "shopify", "bench", HOUR, run_id="bench")
     for page in range(1, pages + 1):
         body = synthetic_page(page)
         writer.add(FetchedResponse(f"{SOURCE.base_url}/products.json?limit=250&page={page}", 200, "application/json",
@@ -78,7 +82,7 @@ def prebuilt_rows(store: LocalObjectStore) -> list[tuple]:
     from orchestration.snapshots.manifest import latest_manifest
     from orchestration.staging.products import StagedHour
 
-    manifest = latest_manifest(store, "products", SOURCE.name, HOUR)
+    manifest = latest_manifest(store, PRODUCTS_DOMAIN, SOURCE.name, HOUR)
     return list(iter_source_observations(store, SOURCE, manifest, HOUR, [], StagedHour(HOUR)))
 
 
@@ -107,7 +111,7 @@ def run_baseline(store, warehouse) -> int:
     from orchestration.formats.normalize import normalize_url, product_key
     from orchestration.snapshots.manifest import latest_manifest, read_pages
 
-    manifest = latest_manifest(store, "products", SOURCE.name, HOUR)
+    manifest = latest_manifest(store, PRODUCTS_DOMAIN, SOURCE.name, HOUR)
     frames = []
     for request, body in read_pages(store, manifest):
         products = json.loads(body)["products"]

@@ -4,6 +4,10 @@ raw/<domain>/source=<source>/dt=<YYYY-MM-DD>/hour=<HH>/<attempt>/page-0001.json.
                                                                /manifest.json
                                                                /failure/page-0003.png     (a failed page, for debugging)
 
+<domain> is a data domain (``PRODUCTS_DOMAIN`` or ``CREATORS_DOMAIN``, defined with the records in
+``formats/rows.py`` because landing and quarantine rows carry them too); only this module turns
+one into a path.
+
 <attempt> is the run id, suffixed with the step's retry number on a retry, so a retried step
 never collides with the objects its failed attempt left behind.
 """

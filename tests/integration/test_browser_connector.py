@@ -11,6 +11,7 @@ import pytest
 
 from orchestration.formats.listing import extract_cards
 from orchestration.formats.recipes import load_recipe, recipe_path
+from orchestration.formats.rows import PRODUCTS_DOMAIN
 from orchestration.snapshots.manifest import SnapshotWriter, read_pages
 from orchestration.sources.browser.scraper import BlockedPageError, write_snapshot
 from orchestration.sources.proxy import ProxyUnreachableError
@@ -27,7 +28,7 @@ FIXED_HOUR = datetime(2026, 11, 21, 9, 30, tzinfo=UTC)
 def scrape(server, lake, **overrides):
     source = marketplace_source(server.url, **overrides)
     hour = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
-    writer = SnapshotWriter(lake, "products", source.name, "browser", "test", hour, run_id=f"t{time.monotonic_ns()}")
+    writer = SnapshotWriter(lake, PRODUCTS_DOMAIN, source.name, "browser", "test", hour, run_id=f"t{time.monotonic_ns()}")
     extras = write_snapshot(source, writer, LOG)
     return writer.finish(**extras), writer
 

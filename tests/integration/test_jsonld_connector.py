@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from orchestration.formats.responses import SourceFormatError
+from orchestration.formats.rows import PRODUCTS_DOMAIN
 from orchestration.snapshots.manifest import SnapshotWriter
 from orchestration.sources.jsonld import write_snapshot
 from tests.support import jsonld_source
@@ -16,7 +17,7 @@ LOG = logging.getLogger("test-jsonld")
 
 def scrape(lake, source):
     hour = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
-    writer = SnapshotWriter(lake, "products", source.name, "jsonld", "test", hour, run_id=f"t{time.monotonic_ns()}")
+    writer = SnapshotWriter(lake, PRODUCTS_DOMAIN, source.name, "jsonld", "test", hour, run_id=f"t{time.monotonic_ns()}")
     return writer.finish(**write_snapshot(source, writer, LOG))
 
 

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from orchestration.config import CreatorSearch
+from orchestration.formats.rows import CREATORS_DOMAIN
 from orchestration.snapshots.manifest import SnapshotWriter, read_pages
 from orchestration.sources.retry import RetryPolicy
 from orchestration.sources.tikhub import TikHubAuthError, write_snapshot
@@ -26,7 +27,7 @@ LOG = logging.getLogger("test-tikhub")
 
 
 def scrape(lake, creator_search, api_key=DEMO_API_KEY):
-    writer = SnapshotWriter(lake, "creators", "tikhub", "tikhub", "test", DAY, run_id=f"t{time.monotonic_ns()}")
+    writer = SnapshotWriter(lake, CREATORS_DOMAIN, "tikhub", "tikhub", "test", DAY, run_id=f"t{time.monotonic_ns()}")
     extras = write_snapshot(creator_search, writer, LOG, api_key, policy=FAST_RETRIES)
     return writer.finish(**extras)
 
