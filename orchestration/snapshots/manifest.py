@@ -8,10 +8,10 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from orchestration.clock import utc_now
 from orchestration.formats.responses import FetchedResponse
@@ -125,7 +125,14 @@ def latest_manifest(
     return max(candidates, key=lambda manifest: (manifest["finished_at"], manifest["run_id"]))
 
 
-def read_pages(store: ObjectStore, manifest: dict[str, Any]) -> Iterator[tuple[dict[str, Any], bytes]]:
+class ArchivedPage(NamedTuple):
+    """One request of a snapshot: its manifest entry (url, status, role, object_key, ...) and its body."""
+
+    request: Mapping[str, Any]
+    body: bytes
+
+
+def read_pages(store: ObjectStore, manifest: dict[str, Any]) -> Iterator[ArchivedPage]:
     """Each request entry of a manifest with its verified response body."""
     for request in manifest["requests"]:
         body = gzip.decompress(store.get(request["object_key"]))
@@ -133,7 +140,7 @@ def read_pages(store: ObjectStore, manifest: dict[str, Any]) -> Iterator[tuple[d
             raise SnapshotIntegrityError(
                 f"{request['object_key']}: content does not match the sha256 in {manifest['manifest_key']}"
             )
-        yield request, body
+        yield ArchivedPage(request, body)
 
 
 def fetched_at(request: dict[str, Any]) -> datetime:

@@ -11,21 +11,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime
 from logging import Logger
-from typing import Any, NamedTuple, Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from orchestration.formats.normalize import BrandDictionary
 from orchestration.formats.rows import QuarantinedRecord
-from orchestration.snapshots.manifest import SnapshotWriter
+from orchestration.snapshots.manifest import ArchivedPage, SnapshotWriter
 
 SourceT = TypeVar("SourceT", contravariant=True)
 ParsedT = TypeVar("ParsedT", covariant=True)
-
-
-class ArchivedPage(NamedTuple):
-    """One request of a snapshot: its manifest entry (url, status, role, object_key, ...) and its body."""
-
-    request: Mapping[str, Any]
-    body: bytes
 
 
 class Connector(Protocol[SourceT, ParsedT]):

@@ -18,8 +18,7 @@ from orchestration.formats.normalize import BrandDictionary
 from orchestration.formats.responses import FetchedResponse, SourceFormatError, require_ok
 from orchestration.formats.rows import ProductPage
 from orchestration.formats.sitemap import parse_sitemap
-from orchestration.snapshots.manifest import SnapshotWriter, fetched_at
-from orchestration.sources.connector import ArchivedPage
+from orchestration.snapshots.manifest import ArchivedPage, SnapshotWriter, fetched_at
 from orchestration.sources.http import PoliteHttpClient
 from orchestration.sources.proxy import ProxyUnreachableError, proxy_from_source
 

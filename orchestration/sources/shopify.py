@@ -17,8 +17,8 @@ from orchestration.formats.shopify import (
     observations_from_products,
     parse_products_page,
 )
-from orchestration.snapshots.manifest import SnapshotWriter, fetched_at
-from orchestration.sources.connector import ArchivedPage, quarantined_page
+from orchestration.snapshots.manifest import ArchivedPage, SnapshotWriter, fetched_at
+from orchestration.sources.connector import quarantined_page
 from orchestration.sources.http import PoliteHttpClient
 from orchestration.sources.proxy import ProxyUnreachableError, proxy_from_source
 

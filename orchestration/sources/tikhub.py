@@ -38,8 +38,8 @@ from orchestration.formats.tikhub import (
     search_video_page,
     web_profile,
 )
-from orchestration.snapshots.manifest import SnapshotWriter, fetched_at
-from orchestration.sources.connector import ArchivedPage, quarantined_page
+from orchestration.snapshots.manifest import ArchivedPage, SnapshotWriter, fetched_at
+from orchestration.sources.connector import quarantined_page
 from orchestration.sources.http import PoliteHttpClient
 from orchestration.sources.retry import SourceUnavailableError
 

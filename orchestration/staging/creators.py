@@ -27,7 +27,6 @@ from orchestration.formats.rows import (
 )
 from orchestration.snapshots.manifest import latest_manifest, read_pages
 from orchestration.snapshots.store import ObjectStore
-from orchestration.sources.connector import ArchivedPage
 from orchestration.sources.connectors import CREATOR_CONNECTOR
 from orchestration.warehouse.postgres import PartitionLoad, WarehouseResource
 
@@ -65,7 +64,7 @@ def stage_creators_day(store: ObjectStore, warehouse: WarehouseResource, search:
     videos: dict[str, VideoObservation] = {}
     creators: dict[str, CreatorObservation] = {}
     quarantine: list[QuarantinedRecord] = []
-    pages = (ArchivedPage(request, body) for request, body in read_pages(store, manifest))
+    pages = read_pages(store, manifest)
     for page in CREATOR_CONNECTOR.parse(search, pages, day, BrandDictionary(brands or {})):
         quarantine.extend(page.rejected)
         for creator in page.creators:

@@ -21,7 +21,6 @@ from orchestration.formats.rows import (
 )
 from orchestration.snapshots.manifest import latest_manifest, read_pages
 from orchestration.snapshots.store import ObjectStore
-from orchestration.sources.connector import ArchivedPage
 from orchestration.sources.connectors import product_connector
 from orchestration.warehouse.postgres import PartitionLoad, WarehouseResource
 
@@ -58,7 +57,7 @@ def iter_source_observations(
 ) -> Iterator[ProductObservation]:
     """The source's observations for the hour, parsed by its connector from the archived pages;
     rejected records go to ``quarantine`` and the per-source counts to ``counts``."""
-    pages = (ArchivedPage(request, body) for request, body in read_pages(store, manifest))
+    pages = read_pages(store, manifest)
     parsed = product_connector(source.kind).parse(source, pages, partition_hour, brands or BrandDictionary({}))
     rows = 0
     quarantined_before = len(quarantine)

@@ -27,9 +27,8 @@ from orchestration.formats.normalize import BrandDictionary
 from orchestration.formats.recipes import Recipe, RecipeError, load_recipe
 from orchestration.formats.responses import FetchedResponse
 from orchestration.formats.rows import ProductObservation, ProductPage
-from orchestration.snapshots.manifest import SnapshotWriter, fetched_at
+from orchestration.snapshots.manifest import ArchivedPage, SnapshotWriter, fetched_at
 from orchestration.sources.browser.runtime import BrowserUnavailableError, launch_chromium
-from orchestration.sources.connector import ArchivedPage
 from orchestration.sources.proxy import ProxyUnreachableError, proxy_from_source
 from orchestration.sources.retry import (
     RETRYABLE_STATUSES,
