@@ -31,7 +31,7 @@ class RadarHome:
 
 
 DAGSTER_YAML = """\
-# Written by `radar demo`: Dagster's runs, events and schedules live in PostgreSQL.
+# Written by `radar` (radar ui, radar demo): Dagster's runs, events and schedules live in PostgreSQL.
 storage:
   postgres:
     postgres_url:
@@ -44,6 +44,15 @@ run_coordinator:
     tag_concurrency_limits:
       - key: dagster/backfill
         limit: 2
+# The daemon marks a run whose process died as failed (instead of STARTED forever) and frees the
+# source pools it held, so the staging sensor can request that hour again.
+run_monitoring:
+  enabled: true
+  start_timeout_seconds: 180
+  cancel_timeout_seconds: 180
+  max_resume_run_attempts: 0   # the default run launcher cannot resume a run; it is failed and re-requested
+  poll_interval_seconds: 60
+  free_slots_after_run_end_seconds: 300
 telemetry:
   enabled: false
 # No "Join the community" dialog on first open.

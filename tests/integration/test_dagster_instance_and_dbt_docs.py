@@ -27,6 +27,10 @@ def test_dagster_yaml_puts_runs_and_events_in_postgres(tmp_path, postgres_urls, 
         assert type(instance.schedule_storage).__name__ == "PostgresScheduleStorage"
         assert type(instance.run_coordinator).__name__ == "QueuedRunCoordinator"
         assert not instance.nux_enabled  # no "Join the community" dialog when the UI opens
+        # A run whose process died is marked failed by the daemon, not left STARTED forever.
+        assert instance.run_monitoring_enabled
+        assert instance.run_monitoring_max_resume_run_attempts == 0
+        assert instance.run_monitoring_poll_interval_seconds == 60
         result = dg.materialize([probe], instance=instance)
         assert instance.get_run_by_id(result.run_id).is_success
     with dg.DagsterInstance.from_config(str(home)) as reopened:
