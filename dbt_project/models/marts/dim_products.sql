@@ -3,6 +3,11 @@
     A window run updates the products observed in it; re-running an older window never
     overwrites newer attributes. The table holds one row per listing ever seen, so its size
     follows the catalogue, not the history; existing rows are found through the product_key index.
+
+    Ties are broken, never left to chance: within the window by the later partition and snapshot;
+    against the table, the window's rebuilt row wins over a row with the same last_seen_at, which
+    can only come from an earlier build of the same hour (a restage keeps each response's
+    fetched_at), so a restage of an older snapshot puts the older attributes back.
 -#}
 {{
     config(
@@ -29,7 +34,7 @@ latest_in_window as (
 
     select distinct on (product_key) *
     from observations
-    order by product_key, observed_at desc
+    order by product_key, observed_at desc, partition_hour desc, snapshot_key desc
 
 ),
 
@@ -59,7 +64,8 @@ window_products as (
         latest_in_window.compare_at_price as latest_compare_at_price,
         latest_in_window.is_available as is_available,
         first_in_window.first_seen_at,
-        latest_in_window.observed_at as last_seen_at
+        latest_in_window.observed_at as last_seen_at,
+        1 as precedence
     from latest_in_window
     inner join first_in_window on latest_in_window.product_key = first_in_window.product_key
 
@@ -70,7 +76,7 @@ candidates as (
     select * from window_products
     {% if is_incremental() %}
     union all
-    select existing.*
+    select existing.*, 0 as precedence
     from {{ this }} as existing
     where existing.product_key in (select product_key from window_products)
     {% endif %}
@@ -81,7 +87,7 @@ latest as (
 
     select distinct on (product_key) *
     from candidates
-    order by product_key, last_seen_at desc
+    order by product_key, last_seen_at desc, precedence desc
 
 ),
 
