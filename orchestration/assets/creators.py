@@ -14,7 +14,7 @@ from orchestration.config import CreatorSearch
 from orchestration.formats.rows import CREATORS_DOMAIN
 from orchestration.partitions import partition_starts
 from orchestration.snapshots.layout import attempt_id
-from orchestration.snapshots.manifest import SnapshotWriter
+from orchestration.snapshots.manifest import SnapshotIntegrityError, SnapshotWriter
 from orchestration.snapshots.store import ObjectStore
 from orchestration.sources.connectors import CREATOR_CONNECTOR
 from orchestration.sources.tikhub import TikHubResource
@@ -98,7 +98,10 @@ def build_creator_assets(search: CreatorSearch, partitions_def: dg.DailyPartitio
         failed: dict[str, dict[str, str]] = {}
         days = list(partition_starts(context.partition_time_window, partitions_def))
         for position, day in enumerate(days, start=1):
-            staged = stage_creators_day(object_store, warehouse, search, day, brands)
+            try:
+                staged = stage_creators_day(object_store, warehouse, search, day, brands)
+            except SnapshotIntegrityError as error:
+                raise dg.Failure(description=str(error), allow_retries=False) from None
             totals = {key: totals[key] + getattr(staged, key) for key in totals}
             coverage[f"{day:%Y-%m-%d}"] = staged.coverage
             if staged.failed_targets:

@@ -11,6 +11,7 @@ from orchestration.checks.gx_suite import build_gx_check
 from orchestration.config import RadarConfig
 from orchestration.formats.normalize import BrandDictionary
 from orchestration.partitions import hours_in_window
+from orchestration.snapshots.manifest import SnapshotIntegrityError
 from orchestration.snapshots.store import ObjectStore
 from orchestration.staging.products import stage_products_hour
 from orchestration.warehouse.postgres import WarehouseResource
@@ -40,7 +41,11 @@ def build_staged_products(config: RadarConfig, partitions_def: dg.TimeWindowPart
         hours = list(hours_in_window(context.partition_time_window))
         manifests: dict[str, str] = {}
         for position, hour in enumerate(hours, start=1):
-            staged = stage_products_hour(object_store, warehouse, sources, hour, brands)
+            try:
+                staged = stage_products_hour(object_store, warehouse, sources, hour, brands)
+            except SnapshotIntegrityError as error:
+                # Retrying reads the same damaged object; the message says how to repair it.
+                raise dg.Failure(description=str(error), allow_retries=False) from None
             for source, rows in staged.rows_by_source.items():
                 rows_by_source[source] = rows_by_source.get(source, 0) + rows
             quarantined += staged.quarantined

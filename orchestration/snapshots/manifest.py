@@ -8,6 +8,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import zlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -22,13 +23,13 @@ from orchestration.snapshots.layout import (
     page_key,
     snapshot_prefix,
 )
-from orchestration.snapshots.store import ObjectStore
+from orchestration.snapshots.store import ObjectMissingError, ObjectStore
 
 MANIFEST_FORMAT = 1
 
 
 class SnapshotIntegrityError(RuntimeError):
-    """A stored page does not match the checksum its manifest recorded."""
+    """A snapshot's stored page is missing, truncated or not what its manifest recorded."""
 
 
 def _iso(moment: datetime) -> str:
@@ -133,14 +134,32 @@ class ArchivedPage(NamedTuple):
 
 
 def read_pages(store: ObjectStore, manifest: dict[str, Any]) -> Iterator[ArchivedPage]:
-    """Each request entry of a manifest with its verified response body."""
+    """Each request entry of a manifest with its verified response body.
+
+    A missing object, a truncated or corrupt gzip stream, or a body whose sha256 differs from the
+    manifest raises :class:`SnapshotIntegrityError` naming the source, the object and what to do.
+    """
     for request in manifest["requests"]:
-        body = gzip.decompress(store.get(request["object_key"]))
-        if hashlib.sha256(body).hexdigest() != request["sha256"]:
+        key = request["object_key"]
+        try:
+            body = gzip.decompress(store.get(key))
+        except ObjectMissingError:
+            raise SnapshotIntegrityError(damaged_snapshot(manifest, key, "the object is missing")) from None
+        except (EOFError, gzip.BadGzipFile, zlib.error) as error:
             raise SnapshotIntegrityError(
-                f"{request['object_key']}: content does not match the sha256 in {manifest['manifest_key']}"
-            )
+                damaged_snapshot(manifest, key, f"its gzip data is truncated or corrupt ({error})")) from None
+        digest = hashlib.sha256(body).hexdigest()
+        if digest != request["sha256"]:
+            raise SnapshotIntegrityError(damaged_snapshot(
+                manifest, key, f"its content has sha256 {digest[:12]}..., the manifest recorded {request['sha256'][:12]}..."))
         yield ArchivedPage(request, body)
+
+
+def damaged_snapshot(manifest: dict[str, Any], key: str, problem: str) -> str:
+    return (f"{manifest.get('source', '?')} snapshot for {manifest.get('partition_hour', '?')} is damaged: {key}: {problem}. "
+            f"A past hour cannot be scraped again: restore the object from a copy of the object store, or move "
+            f"{manifest['manifest_key']} aside to stage the hour without this source (an older complete snapshot "
+            "of the same hour is used if there is one).")
 
 
 def fetched_at(request: dict[str, Any]) -> datetime:

@@ -10,6 +10,13 @@ import dagster as dg
 from dagster_aws.s3 import S3Resource
 from pydantic import PrivateAttr
 
+# What S3 and its stand-ins (R2, MinIO, moto) answer for a key that is not there.
+MISSING_CODES = frozenset({"404", "NoSuchKey", "NotFound"})
+
+
+class ObjectMissingError(KeyError):
+    """No object under the key (``get`` raises it, whichever the store)."""
+
 
 class ObjectExistsError(FileExistsError):
     """Snapshots are immutable: a key is written once."""
@@ -23,7 +30,8 @@ class ObjectStore(dg.ConfigurableResource, ABC):
         """Store ``data`` under ``key``; raise ObjectExistsError if the key exists."""
 
     @abstractmethod
-    def get(self, key: str) -> bytes: ...
+    def get(self, key: str) -> bytes:
+        """The object's bytes; :class:`ObjectMissingError` if there is none."""
 
     @abstractmethod
     def list_keys(self, prefix: str) -> list[str]:
@@ -62,7 +70,10 @@ class LocalObjectStore(ObjectStore):
             temporary.unlink(missing_ok=True)
 
     def get(self, key: str) -> bytes:
-        return self._path(key).read_bytes()
+        try:
+            return self._path(key).read_bytes()
+        except FileNotFoundError:
+            raise ObjectMissingError(key) from None
 
     def list_keys(self, prefix: str) -> list[str]:
         root = Path(self.root)
@@ -101,7 +112,14 @@ class S3ObjectStore(ObjectStore):
         self._s3().put_object(Bucket=self.bucket, Key=key, Body=data)
 
     def get(self, key: str) -> bytes:
-        return self._s3().get_object(Bucket=self.bucket, Key=key)["Body"].read()
+        from botocore.exceptions import ClientError
+
+        try:
+            return self._s3().get_object(Bucket=self.bucket, Key=key)["Body"].read()
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") in MISSING_CODES:
+                raise ObjectMissingError(key) from None
+            raise
 
     def list_keys(self, prefix: str) -> list[str]:
         keys: list[str] = []
@@ -116,7 +134,7 @@ class S3ObjectStore(ObjectStore):
         try:
             self._s3().head_object(Bucket=self.bucket, Key=key)
         except ClientError as error:
-            if error.response.get("Error", {}).get("Code") in {"404", "NoSuchKey", "NotFound"}:
+            if error.response.get("Error", {}).get("Code") in MISSING_CODES:
                 return False
             raise
         return True

@@ -9,7 +9,7 @@ import psycopg
 import pytest
 
 from orchestration.resources import object_store_from_environment
-from orchestration.snapshots.store import ObjectExistsError, S3ObjectStore
+from orchestration.snapshots.store import ObjectExistsError, ObjectMissingError, S3ObjectStore
 from tests.support import build_test_definitions, demo_config
 
 
@@ -62,6 +62,8 @@ def test_environment_selects_s3_and_objects_are_immutable(s3_environment):
     assert store.get("raw/a/b.json.gz") == b"one"
     assert store.list_keys("raw/a/") == ["raw/a/b.json.gz"]
     assert store.exists("raw/a/b.json.gz") and not store.exists("raw/a/c")
+    with pytest.raises(ObjectMissingError):  # as the local store does, so a damaged snapshot reads the same
+        store.get("raw/a/c")
     assert "testing-secret" not in store.describe()
 
 

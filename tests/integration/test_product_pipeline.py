@@ -2,6 +2,7 @@
 
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import dagster as dg
 import psycopg
@@ -120,3 +121,23 @@ def test_row_count_drop_fails_the_gate_and_blocks_dbt(database_url, lake, demo_m
     assert failure["partitions"] == [f"{thin_hour:%Y-%m-%d-%H}:00"]
     assert failure["sample_values"] == [[392, 719]]
     assert result.asset_materializations_for_node("radar_dbt_models") == []
+
+
+def test_a_damaged_snapshot_fails_staging_with_the_repair_and_keeps_the_published_hour(pipeline, database_url, lake):
+    defs, instance = pipeline
+    assert restage(defs, instance, KEYS[0]).success
+    before = table_contents(database_url)["landing.product_observations"]
+    manifest_key = next(key for key in lake.list_keys("raw/products/source=glow-lab/dt=2026-11-20/hour=09/")
+                        if key.endswith("manifest.json"))
+    page_key = manifest_key.replace("manifest.json", "page-0001.json.gz")
+    (Path(lake.root) / page_key).write_bytes((Path(lake.root) / page_key).read_bytes()[:100])  # truncated gzip
+
+    result = restage(defs, instance, KEYS[0])
+
+    assert not result.success
+    (failure,) = [event for event in result.all_events if event.is_step_failure]
+    message = failure.step_failure_data.error.message
+    assert f"glow-lab snapshot for 2026-11-20T09:00:00Z is damaged: {page_key}: its gzip data is truncated" in message
+    assert f"move {manifest_key} aside" in message
+    assert failure.step_failure_data.user_failure_data.description in message  # a dg.Failure, not a crash
+    assert table_contents(database_url)["landing.product_observations"] == before
