@@ -11,6 +11,7 @@ import re
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 import yaml
 from pydantic import (
@@ -42,6 +43,22 @@ def _valid_regex(value: str) -> str:
 
 
 RegexPattern = Annotated[str, AfterValidator(_valid_regex)]
+
+# A host name (labels of letters, digits and '-'), an IPv4 or a bracketed IPv6 address, and a port.
+_HOST = re.compile(r"^(?:[A-Za-z0-9-]+\.)*[A-Za-z0-9-]+(?::\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](?::\d{1,5})?$")
+
+
+def _whole_http_url(value: str) -> str:
+    """The whole string must be one http(s) URL: no whitespace anywhere, a well-formed host."""
+    parts = urlsplit(value)
+    host = parts.netloc.rpartition("@")[2]
+    if parts.scheme not in ("http", "https") or any(ch.isspace() for ch in value) or not _HOST.match(host):
+        raise ValueError("an http(s) URL such as https://shop.example.com, whole, with no spaces")
+    return value
+
+
+HttpUrl = Annotated[str, AfterValidator(_whole_http_url)]
+RootUrl = Annotated[HttpUrl, AfterValidator(lambda value: value.rstrip("/"))]
 
 
 class ConfigError(ValueError):
@@ -78,13 +95,6 @@ class _SourceBase(_Strict):
             raise ValueError(f"an ISO 4217 currency code, one of {', '.join(sorted(KNOWN_CURRENCIES))}")
         return code
 
-    @field_validator("base_url", "sitemap_url", check_fields=False)
-    @classmethod
-    def _is_http_url(cls, value: str | None) -> str | None:
-        if value is not None and not re.match(r"^https?://[^\s/]+", value):
-            raise ValueError("an http(s) URL such as https://shop.example.com")
-        return value.rstrip("/") if value else value
-
     @property
     def proxy_url(self) -> str | None:
         """The proxy URL from ``proxy_env``, or None when not configured or the variable is unset."""
@@ -95,7 +105,7 @@ class ShopifySource(_SourceBase):
     """A Shopify store read through its storefront ``products.json``."""
 
     kind: Literal["shopify"] = Field(description="Connector kind.")
-    base_url: str = Field(description="Shop root URL, e.g. https://shop.example.com")
+    base_url: RootUrl = Field(description="Shop root URL, e.g. https://shop.example.com")
     collection: str | None = Field(default=None, description="Optional collection handle.")
     currency: str = Field(description="ISO 4217 code of the shop's prices; products.json has none.")
     max_pages: int = Field(default=100, ge=1, le=100, description="Shopify caps page x limit at ~25k.")
@@ -105,21 +115,13 @@ class JsonLdSource(_SourceBase):
     """Shop product pages carrying schema.org Product JSON-LD, from a sitemap or a URL list."""
 
     kind: Literal["jsonld"] = Field(description="Connector kind.")
-    sitemap_url: str | None = Field(default=None, description="A sitemap.xml (or sitemap index) listing product pages.")
-    urls: list[str] = Field(default_factory=list, description="Product page URLs (instead of, or besides, a sitemap).")
+    sitemap_url: RootUrl | None = Field(default=None, description="A sitemap.xml (or sitemap index) listing product pages.")
+    urls: list[HttpUrl] = Field(default_factory=list, description="Product page URLs (instead of, or besides, a sitemap).")
     url_pattern: RegexPattern | None = Field(
         default=None, description="Regular expression a sitemap URL must match to count as a product page."
     )
     currency: str = Field(description="ISO 4217 code assumed when an offer states no currency.")
     max_pages: int = Field(default=500, ge=1, le=20_000, description="Most product pages fetched per hour.")
-
-    @field_validator("urls")
-    @classmethod
-    def _urls_are_http(cls, values: list[str]) -> list[str]:
-        for value in values:
-            if not re.match(r"^https?://[^\s/]+", value):
-                raise ValueError(f"http(s) URLs only (got {value!r})")
-        return values
 
 
     @model_validator(mode="after")
@@ -154,7 +156,7 @@ class BrowserSource(_SourceBase):
 
     kind: Literal["browser"] = Field(description="Connector kind.")
     recipe: str = Field(description="Recipe name (orchestration/formats/recipes/<name>.yaml) or a YAML path.")
-    base_url: str = Field(description="Site root URL, e.g. https://www.tokopedia.com")
+    base_url: RootUrl = Field(description="Site root URL, e.g. https://www.tokopedia.com")
     currency: str = Field(default="IDR", description="ISO 4217 code assumed for prices without a symbol.")
     watchlist: list[Watch] = Field(min_length=1, description="Keywords or category URLs to read every hour.")
     max_items: int = Field(default=60, ge=1, le=2_000, description="Most cards read per watchlist entry.")
@@ -201,7 +203,7 @@ class CometThresholds(_Strict):
 class CreatorSearch(_Strict):
     """Daily TikTok creator discovery through the TikHub API (key from TIKHUB_API_KEY)."""
 
-    base_url: str = Field(default="https://api.tikhub.io", description="TikHub API root.")
+    base_url: RootUrl = Field(default="https://api.tikhub.io", description="TikHub API root.")
     hashtags: list[Hashtag] = Field(default_factory=list, description="Hashtags whose video lists are read daily.")
     keywords: list[str] = Field(default_factory=list, description="Keywords searched daily (video search).")
     region: str = Field(default="ID", description="Region code for keyword search.")
@@ -220,13 +222,6 @@ class CreatorSearch(_Strict):
     @classmethod
     def _names_or_objects(cls, values: list) -> list:
         return [{"name": value} if isinstance(value, str) else value for value in values or []]
-
-    @field_validator("base_url")
-    @classmethod
-    def _http(cls, value: str) -> str:
-        if not re.match(r"^https?://[^\s/]+", value):
-            raise ValueError("an http(s) URL such as https://api.tikhub.io")
-        return value.rstrip("/")
 
     @model_validator(mode="after")
     def _has_targets(self) -> CreatorSearch:
@@ -248,18 +243,11 @@ class RadarConfig(_Strict):
         description="Brand dictionary for listings without a brand field: canonical name -> aliases. "
         "Matched as whole words in titles, then in the shop name; no match stays null.",
     )
-    clock_url: str | None = Field(
+    clock_url: HttpUrl | None = Field(
         default=None,
         description="A test market's clock hook, used only by `radar simulate`: before each simulated hour it "
         "calls GET <clock_url>?at=<ISO instant> so the market shows that moment. Real shops have none.",
     )
-
-    @field_validator("clock_url")
-    @classmethod
-    def _clock_url_is_http(cls, value: str | None) -> str | None:
-        if value is not None and not re.match(r"^https?://[^\s/]+(/\S*)?$", value):
-            raise ValueError(f"an http(s) URL (got {value!r})")
-        return value
 
     @model_validator(mode="after")
     def _source_names_unique(self) -> RadarConfig:

@@ -9,7 +9,7 @@ import dagster as dg
 
 from orchestration.assets.scrape_window import refuse_unless_current
 from orchestration.clock import ClockResource
-from orchestration.config import ProductSource
+from orchestration.config import ConfigError, ProductSource
 from orchestration.formats.rows import PRODUCTS_DOMAIN
 from orchestration.snapshots.layout import attempt_id
 from orchestration.snapshots.manifest import SnapshotWriter
@@ -31,6 +31,10 @@ def source_address(source: ProductSource) -> str:
 
 def build_product_snapshot_asset(source: ProductSource, partitions_def: dg.PartitionsDefinition) -> dg.AssetsDefinition:
     connector = product_connector(source.kind)
+    try:
+        connector.check(source)
+    except Exception as error:  # noqa: BLE001 - whatever the connector refuses, the code location refuses
+        raise ConfigError(f"product source {source.name}: {error}") from None
 
     @dg.asset(
         key=snapshot_asset_key(source.name),

@@ -31,6 +31,11 @@ class Connector(Protocol[SourceT, ParsedT]):
     permanent_errors: tuple[type[Exception], ...]
     """Failures a retry cannot fix (a wrong format, a captcha, a dead proxy): the partition fails at once."""
 
+    def check(self, source: SourceT) -> None:
+        """Raise a clear error now if the source cannot work as configured (a missing recipe),
+        so the code location and ``radar check-config`` refuse it before any run."""
+        ...
+
     def fetch(self, source: SourceT, writer: SnapshotWriter, log: Logger,
               secrets: Mapping[str, str]) -> dict[str, Any]:
         """Fetch the source into ``writer``; returns the manifest's extras (retries, truncated, ...).

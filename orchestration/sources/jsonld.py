@@ -89,6 +89,9 @@ class JsonLdConnector:
     describes = "sitemap and product pages (schema.org JSON-LD)"
     permanent_errors = (SourceFormatError, ProxyUnreachableError)
 
+    def check(self, source: JsonLdSource) -> None:
+        """Nothing beyond the config's own validation."""
+
     def fetch(self, source: JsonLdSource, writer: SnapshotWriter, log: Logger,
               secrets: Mapping[str, str]) -> dict[str, Any]:
         return write_snapshot(source, writer, log)

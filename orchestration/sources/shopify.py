@@ -69,6 +69,9 @@ class ShopifyConnector:
     describes = "products.json pages"
     permanent_errors = (SourceFormatError, ProxyUnreachableError)
 
+    def check(self, source: ShopifySource) -> None:
+        """Nothing beyond the config's own validation."""
+
     def fetch(self, source: ShopifySource, writer: SnapshotWriter, log: Logger,
               secrets: Mapping[str, str]) -> dict[str, Any]:
         return write_snapshot(source, writer, log)

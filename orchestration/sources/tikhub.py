@@ -254,6 +254,9 @@ class TikHubConnector:
     describes = "TikHub responses: hashtag and keyword video pages, then each author's profile"
     permanent_errors = (TikHubAuthError,)
 
+    def check(self, source: CreatorSearch) -> None:
+        """Nothing beyond the config's own validation."""
+
     def fetch(self, source: CreatorSearch, writer: SnapshotWriter, log: Logger,
               secrets: Mapping[str, str]) -> dict[str, Any]:
         return write_snapshot(source, writer, log, secrets.get("api_key", ""))

@@ -85,7 +85,7 @@ def test_config_path_comes_from_environment(tmp_path, monkeypatch):
         ("product_sources:\n  - {name: j, kind: jsonld, currency: GBP}\n",
          "product_sources[0]: a jsonld source needs sitemap_url or urls"),
         ("product_sources:\n  - {name: j, kind: jsonld, currency: GBP, urls: ['ftp://x']}\n",
-         "product_sources[0].urls: http(s) URLs only (got 'ftp://x')"),
+         "product_sources[0].urls[0]: an http(s) URL such as https://shop.example.com, whole, with no spaces (got 'ftp://x')"),
         ("product_sources:\n  - {name: j, kind: jsonld, currency: GBP, sitemap_url: 'https://a/s.xml', url_pattern: '(['}\n",
          "product_sources[0].url_pattern: a valid regular expression"),
         ("product_sources:\n  - {name: b, kind: browser, recipe: x, base_url: 'https://m.id', watchlist: []}\n",
@@ -125,14 +125,19 @@ product_sources:
 
 def test_check_config_loads_each_browser_recipe(tmp_path, capsys):
     from orchestration.cli import main
+    from orchestration.formats.recipes import RECIPES_DIR
 
     path = write(tmp_path, """
 product_sources:
   - {name: toko, kind: browser, recipe: no-such-site, base_url: "https://m.example.id", watchlist: [{keyword: serum}]}
 """)
     assert main(["check-config", str(path)]) == 2
-    output = capsys.readouterr().out
-    assert "ERROR" in output and "recipe not found (bundled recipes: tokoloka-demo)" in output
+    captured = capsys.readouterr()
+    assert captured.out == ""  # no "ok:" line above the problem
+    assert captured.err.splitlines() == [
+        f"{path}: invalid config (1 problem(s))",
+        f"  - product source toko: {RECIPES_DIR / 'no-such-site.yaml'}: recipe not found (bundled recipes: tokoloka-demo)",
+    ]
     assert main(["check-config", str(PROJECT_ROOT / "radar.example.yaml")]) == 0
     assert "example-marketplace: browser https://marketplace.example.co.id" in capsys.readouterr().out
 
@@ -157,3 +162,30 @@ def test_clock_url_must_be_an_http_url():
     assert RadarConfig(clock_url="http://127.0.0.1:8765/_demo/clock").clock_url.endswith("/_demo/clock")
     with pytest.raises(ValueError, match="http"):
         RadarConfig(clock_url="127.0.0.1:8765/_demo/clock")
+
+
+@pytest.mark.parametrize("url", ["https://shop example.com", "https:// shop.example.com", "https://shop.example.com/a b",
+                                 "https://shop.example.com\n", "shop.example.com", "ftp://shop.example.com",
+                                 "https://", "https://shop_example!.com"])
+def test_urls_are_validated_whole(tmp_path, url):
+    body = f"product_sources:\n  - {{name: a, kind: shopify, base_url: {url!r}, currency: USD}}\n"
+    with pytest.raises(ConfigError, match=r"product_sources\[0\]\.base_url: an http\(s\) URL"):
+        load_config(write(tmp_path, body))
+
+
+@pytest.mark.parametrize("url", ["https://shop.example.com", "http://127.0.0.1:8765/shops/glow-lab",
+                                 "https://user:pw@shop.example.com:8443/", "http://[::1]:8080", "https://a/s.xml"])
+def test_well_formed_urls_are_accepted(tmp_path, url):
+    body = f"product_sources:\n  - {{name: a, kind: shopify, base_url: {url!r}, currency: USD}}\n"
+    assert load_config(write(tmp_path, body)).product_sources[0].base_url == url.rstrip("/")
+
+
+def test_a_missing_recipe_fails_the_code_location_at_load(tmp_path):
+    from orchestration.definitions import build_definitions
+
+    config = load_config(write(tmp_path, """
+product_sources:
+  - {name: toko, kind: browser, recipe: no-such-site, base_url: "https://m.example.id", watchlist: [{keyword: serum}]}
+"""))
+    with pytest.raises(ConfigError, match=r"^product source toko: .*no-such-site.yaml: recipe not found"):
+        build_definitions(config, resources={})

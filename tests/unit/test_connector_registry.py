@@ -24,7 +24,7 @@ def test_every_configurable_product_kind_has_a_connector_under_its_own_name():
 def test_each_connector_implements_the_interface(connector):
     assert connector.version and connector.describes
     assert connector.permanent_errors and all(issubclass(error, Exception) for error in connector.permanent_errors)
-    for method in ("fetch", "parse"):
+    for method in ("check", "fetch", "parse"):
         expected = list(inspect.signature(getattr(Connector, method)).parameters)[1:]
         assert list(inspect.signature(getattr(connector, method)).parameters) == expected, method
 

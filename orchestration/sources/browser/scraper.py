@@ -320,6 +320,10 @@ class BrowserConnector:
     describes = "rendered listing pages (HTML, via headless Chromium)"
     permanent_errors = (ProxyUnreachableError, BlockedPageError, BrowserUnavailableError, RecipeError)
 
+    def check(self, source: BrowserSource) -> None:
+        """The recipe must exist and be valid (RecipeError names the file and the key)."""
+        load_recipe(source.recipe)
+
     def fetch(self, source: BrowserSource, writer: SnapshotWriter, log: Logger,
               secrets: Mapping[str, str]) -> dict[str, Any]:
         return write_snapshot(source, writer, log)
