@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import pandas as pd  # noqa: E402
 
 from orchestration.checks.gates import product_observations_gate  # noqa: E402
-from orchestration.config import ShopifySource  # noqa: E402
+from orchestration.config import RadarConfig, ShopifySource  # noqa: E402
 from orchestration.formats.responses import FetchedResponse  # noqa: E402
 from orchestration.formats.rows import (  # noqa: E402
     PRODUCT_OBSERVATION_COLUMNS,
@@ -142,7 +142,7 @@ def run_baseline(store, warehouse) -> int:
 def time_gate(store, warehouse, repeat: int) -> tuple[float, float]:
     """(first gate in this process, best warm gate) over the staged hour; each must pass."""
     run_staging(store, warehouse)
-    gate = product_observations_gate(["USD"])
+    gate = product_observations_gate(RadarConfig(product_sources=[SOURCE]))
     partitions_def = hourly_partitions(HOUR - timedelta(days=1))
     times = []
     for attempt in range(repeat + 1):

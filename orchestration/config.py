@@ -230,6 +230,18 @@ class CreatorSearch(_Strict):
         return self
 
 
+class ProductGate(_Strict):
+    """How much each product source must deliver per hour for the hour to pass its audit."""
+
+    min_source_share: float = Field(
+        default=0.5, gt=0, le=1,
+        description="A source's rows in an hour must reach this share of its own trailing median (the previous "
+                    "24 hours it had rows, within 7 days); so must the hour's total.")
+    new_source_grace_hours: int = Field(
+        default=6, ge=0, le=168,
+        description="A source with fewer earlier hours of rows than this is exempt from its floor (it was just added).")
+
+
 class RadarConfig(_Strict):
     """The whole config file."""
 
@@ -238,6 +250,7 @@ class RadarConfig(_Strict):
     )
     product_sources: list[ProductSource] = Field(default_factory=list)
     creators: CreatorSearch | None = Field(default=None, description="TikTok creator discovery (daily).")
+    product_gate: ProductGate = Field(default_factory=ProductGate, description="Per-source coverage of the hourly audit.")
     brands: dict[str, list[str]] = Field(
         default_factory=dict,
         description="Brand dictionary for listings without a brand field: canonical name -> aliases. "

@@ -70,7 +70,7 @@ def build_staged_products(config: RadarConfig, partitions_def: dg.TimeWindowPart
             }
         )
 
-    gx_check = build_gx_check(product_observations_gate(config.currencies), asset=staged_products,
+    gx_check = build_gx_check(product_observations_gate(config), asset=staged_products,
                               partitions_def=partitions_def)
     return [staged_products, gx_check]
 

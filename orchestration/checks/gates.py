@@ -11,47 +11,70 @@ from datetime import UTC, datetime, timedelta
 import pandas as pd
 
 from orchestration.checks.gx_suite import GxGate, RowsSpec
+from orchestration.config import ProductGate, RadarConfig
 from orchestration.warehouse.postgres import WarehouseResource
 
-ROW_COUNT_FLOOR_SHARE = 0.5
 TRAILING_PARTITIONS = 24
 TRAILING_WINDOW = timedelta(days=7)
+ALL_SOURCES = "(all sources)"
 
 
-def row_count_floor(trailing_counts: Sequence[int]) -> int:
-    """At least one row, and at least half the median of the trailing partitions' counts."""
+def row_count_floor(trailing_counts: Sequence[int], share: float = 0.5) -> int:
+    """At least one row, and at least ``share`` of the median of the trailing partitions' counts."""
     if not trailing_counts:
         return 1
-    return max(1, int(statistics.median(trailing_counts) * ROW_COUNT_FLOOR_SHARE))
+    return max(1, int(statistics.median(trailing_counts) * share))
 
 
-def summarize_product_hours(warehouse: WarehouseResource, partitions: Mapping[str, datetime]) -> pd.DataFrame:
-    """Rows per hour, and the floor from the (up to) 24 earlier hours with rows in the last 7 days.
+def hour_coverage(partitions: Mapping[str, datetime], counts: Mapping[tuple[datetime, str], int],
+                  sources: Sequence[str], gate: ProductGate) -> pd.DataFrame:
+    """For each hour: one row for the hour's total and one per configured source, with its row
+    count, the median of its trailing hours with rows and the floor taken from it.
 
-    One indexed count over the run's hours and the week before them, not one per hour.
+    ``counts`` holds rows per (hour, source) for the hours and the week before them. The config is
+    the truth: a source no longer configured is not expected, and a source with fewer than
+    ``new_source_grace_hours`` earlier hours of rows has no floor yet.
     """
-    hours = sorted(partitions.values())
-    counts = dict(warehouse.query(
-        "select partition_hour, count(*) from landing.product_observations "
-        "where partition_hour >= %s and partition_hour <= %s group by partition_hour",
-        [hours[0] - TRAILING_WINDOW, hours[-1]],
-    ))
-    newest_first = sorted(counts, reverse=True)
+    totals: dict[datetime, int] = {}
+    for (hour, _), rows in counts.items():
+        totals[hour] = totals.get(hour, 0) + rows
     summary = []
     for key, hour in partitions.items():
-        trailing = [counts[earlier] for earlier in newest_first if hour - TRAILING_WINDOW <= earlier < hour]
-        summary.append({"partition": key, "row_count": counts.get(hour, 0),
-                        "min_row_count": row_count_floor(trailing[:TRAILING_PARTITIONS])})
-    return pd.DataFrame(summary, columns=["partition", "row_count", "min_row_count"])
+        earlier = sorted((h for h in totals if hour - TRAILING_WINDOW <= h < hour), reverse=True)
+        lines = [(ALL_SOURCES, totals, 0)] + [(source, {h: counts.get((h, source), 0) for h in earlier + [hour]},
+                                              gate.new_source_grace_hours) for source in sources]
+        for source, count_of, grace in lines:
+            history = [rows for h in earlier if (rows := count_of.get(h, 0))][:TRAILING_PARTITIONS]
+            floor = row_count_floor(history, gate.min_source_share) if len(history) >= grace else 0
+            summary.append({"partition": key, "source": source, "row_count": count_of.get(hour, 0),
+                            "trailing_median": float(statistics.median(history)) if history else None,
+                            "min_row_count": floor})
+    return pd.DataFrame(summary, columns=["partition", "source", "row_count", "trailing_median", "min_row_count"])
 
 
-def product_observations_gate(currencies: Sequence[str]) -> GxGate:
+def product_hours_summary(sources: Sequence[str], gate: ProductGate):
+    """The partitions-suite summary of the product audit, from one indexed count over the run's
+    hours and the week before them (not one per hour)."""
+
+    def summarize(warehouse: WarehouseResource, partitions: Mapping[str, datetime]) -> pd.DataFrame:
+        hours = sorted(partitions.values())
+        counts = {(hour, source): rows for hour, source, rows in warehouse.query(
+            "select partition_hour, source_name, count(*) from landing.product_observations "
+            "where partition_hour >= %s and partition_hour <= %s group by partition_hour, source_name",
+            [hours[0] - TRAILING_WINDOW, hours[-1]])}
+        return hour_coverage(partitions, counts, sources, gate)
+
+    return summarize
+
+
+def product_observations_gate(config: RadarConfig) -> GxGate:
     return GxGate(
         name="staged_products",
         rows=RowsSpec("staged_products.json", "landing.product_observations", "partition_hour"),
         partitions_suite_file="staged_products.partitions.json",
-        summarize=summarize_product_hours,
-        parameters={"allowed_currencies": list(currencies)},
+        summarize=product_hours_summary([source.name for source in config.product_sources], config.product_gate),
+        summary_keys=("source", "trailing_median"),
+        parameters={"allowed_currencies": list(config.currencies)},
     )
 
 

@@ -166,7 +166,7 @@ def _columns_of(kwargs: Mapping[str, Any]) -> str | None:
 
 
 def validate_frame(suite: Suite, frame: pd.DataFrame, parameters: Mapping[str, Any], *,
-                   partition_of: Callable[[Any], str], partition_column: str) -> list[ExpectationFailure]:
+                   partition_of: Callable[[Any], str], partition_column: str, detail_columns: Sequence[str] = ()) -> list[ExpectationFailure]:
     """Validate ``frame`` with ``suite``; return the failed expectations.
 
     The pass that usually succeeds asks GX for verdicts only; evidence (counts, samples and
@@ -179,7 +179,8 @@ def validate_frame(suite: Suite, frame: pd.DataFrame, parameters: Mapping[str, A
         return []
     result = batch.validate(
         gx_suite, expectation_parameters=dict(parameters),
-        result_format={"result_format": "SUMMARY", "unexpected_index_column_names": [partition_column],
+        result_format={"result_format": "SUMMARY",
+                       "unexpected_index_column_names": [partition_column, *detail_columns],
                        "partial_unexpected_count": 20},
     )
     failures = []
@@ -188,7 +189,9 @@ def validate_frame(suite: Suite, frame: pd.DataFrame, parameters: Mapping[str, A
             continue
         details = outcome.result or {}
         located = details.get("partial_unexpected_index_list") or []
-        partitions = sorted({partition_of(row[partition_column]) for row in located if partition_column in row})
+        partitions = sorted({partition_of(row[partition_column])
+                             + "".join(f" {name}={_jsonable(row[name])}" for name in detail_columns if name in row)
+                             for row in located if partition_column in row})
         failures.append(
             ExpectationFailure(
                 expectation=outcome.expectation_config.type,
@@ -215,9 +218,10 @@ class RowsSpec:
 class GxGate:
     """A gate over a partitioned landing table.
 
-    ``summarize(warehouse, partitions)`` gets the run's partitions as {key: start} and returns one
-    row per partition for the partitions suite (a ``partition`` column holding the key, then
-    whatever the suite checks);
+    ``summarize(warehouse, partitions)`` gets the run's partitions as {key: start} and returns at
+    least one row per partition for the partitions suite (a ``partition`` column holding the key,
+    the ``summary_keys`` columns telling a partition's rows apart, e.g. the source, then whatever
+    the suite checks); a failure names the partition and those keys;
     ``parameters`` fills the suites' ``$PARAMETER`` references (allowed currencies, coverage).
     """
 
@@ -225,6 +229,7 @@ class GxGate:
     rows: RowsSpec | None = None
     partitions_suite_file: str | None = None
     summarize: Callable[[WarehouseResource, Mapping[str, datetime]], pd.DataFrame] | None = None
+    summary_keys: tuple[str, ...] = ()
     parameters: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -261,7 +266,7 @@ class GxGate:
             keys = {partitions_def.get_partition_key_for_timestamp(start.timestamp()): start for start in starts}
             summary = self.summarize(warehouse, keys)
             failures += validate_frame(self.suites[-1], summary, self.parameters, partition_of=str,
-                                       partition_column=PARTITION_COLUMN)
+                                       partition_column=PARTITION_COLUMN, detail_columns=self.summary_keys)
         return GateResult(self, len(starts), rows_validated, failures, time.monotonic() - started)
 
     def _window_rows(self, warehouse: WarehouseResource, partitions_def: dg.TimeWindowPartitionsDefinition,

@@ -8,6 +8,7 @@ import dagster as dg
 import psycopg
 import pytest
 
+from orchestration.config import ProductGate
 from radar_demo.history import write_history
 from radar_demo.truth import expected_category_day, expected_price_changes
 from tests.support import build_test_definitions, demo_config, range_tags
@@ -102,8 +103,9 @@ def test_every_partition_reports_metadata_and_passes_its_checks(pipeline):
     assert {m.asset_key.to_user_string() for m in marts} >= {"marts/fct_price_history", "marts/mart_market_kpis"}
 
 
-def test_row_count_drop_fails_the_gate_and_blocks_dbt(database_url, lake, demo_market):
+def test_a_vanished_source_fails_the_gate_by_name_and_blocks_dbt(database_url, lake, demo_market):
     config = demo_config("http://127.0.0.1:8765")
+    config = config.model_copy(update={"product_gate": ProductGate(new_source_grace_hours=2)})
     write_history(lake, demo_market, config.product_sources, HOURS)
     thin_hour = HOURS[-1] + timedelta(hours=1)
     write_history(lake, demo_market, config.product_sources[:1], [thin_hour])  # only one shop scraped
@@ -116,10 +118,14 @@ def test_row_count_drop_fails_the_gate_and_blocks_dbt(database_url, lake, demo_m
     (gx,) = [e for e in result.get_asset_check_evaluations() if e.check_name == "gx_staged_products"]
     assert not gx.passed
     (failure,) = gx.metadata["failures"].value
-    # 392 rows against a floor of half the trailing median (3 x 1439 rows -> 719), named by hour
     assert failure["expectation"] == "expect_column_pair_values_a_to_be_greater_than_b"
-    assert failure["partitions"] == [f"{thin_hour:%Y-%m-%d-%H}:00"]
-    assert failure["sample_values"] == [[392, 719]]
+    # The hour's total (392 rows against half the 1,439-row median) and each missing shop, by name.
+    key = f"{thin_hour:%Y-%m-%d-%H}:00"
+    missing = [source.name for source in config.product_sources[1:]]
+    assert failure["partitions"][0] == f"{key} source=(all sources) trailing_median=1439.0"
+    assert [label.split(" ")[1] for label in failure["partitions"][1:]] == [f"source={name}" for name in missing]
+    assert [392, 719] in failure["sample_values"]
+    assert sum(1 for sample in failure["sample_values"] if sample[0] == 0) == len(missing)
     assert result.asset_materializations_for_node("radar_dbt_models") == []
 
 

@@ -1,15 +1,26 @@
 """The GX gate's rules, with real Great Expectations on in-memory frames (no database)."""
 
 import json
+from datetime import UTC, datetime, timedelta
 
 import pandas as pd
 import pytest
 
 from orchestration.checks import gx_suite
-from orchestration.checks.gates import creator_gates, product_observations_gate, row_count_floor
+from orchestration.checks.gates import (
+    ALL_SOURCES,
+    creator_gates,
+    hour_coverage,
+    product_observations_gate,
+    row_count_floor,
+)
 from orchestration.checks.gx_suite import GxGate, SuiteDefinitionError, load_suite, validate_frame
+from orchestration.config import ProductGate, RadarConfig, ShopifySource
 
 HOUR_A, HOUR_B = "2026-11-20 12:00:00+00", "2026-11-20 13:00:00+00"
+DEFAULT_GATE = ProductGate()
+USD_CONFIG = RadarConfig(product_sources=[ShopifySource(name="shop", kind="shopify", base_url="https://shop.example.com",
+                                                        currency="USD")])
 
 
 def partition_key(value: str) -> str:
@@ -73,14 +84,49 @@ def test_row_count_floor_is_half_the_trailing_median():
     assert row_count_floor([1]) == 1
 
 
-def test_partitions_suite_fails_a_shrunken_and_an_empty_hour():
-    suite = load_suite("staged_products.partitions.json", row_wise=False)
-    summary = pd.DataFrame({"partition": ["2026-11-20-12:00", "2026-11-20-13:00", "2026-11-20-14:00"],
-                            "row_count": [1439, 392, 0], "min_row_count": [719, 719, 719]})
-    failures = validate_frame(suite, summary, {}, partition_of=str, partition_column="partition")
-    by_type = {failure.expectation: failure for failure in failures}
-    assert by_type["expect_column_pair_values_a_to_be_greater_than_b"].partitions == ["2026-11-20-13:00", "2026-11-20-14:00"]
-    assert by_type["expect_column_values_to_be_between"].partitions == ["2026-11-20-14:00"]
+def coverage(hour_counts: dict[int, dict[str, int]], sources=("a", "b"), gate=DEFAULT_GATE) -> pd.DataFrame:
+    """hour_coverage for hour 12:00 of 2026-11-20, given rows per source for hours (offsets from it)."""
+    noon = datetime(2026, 11, 20, 12, tzinfo=UTC)
+    counts = {(noon + timedelta(hours=offset), source): rows
+              for offset, by_source in hour_counts.items() for source, rows in by_source.items()}
+    return hour_coverage({"2026-11-20-12:00": noon}, counts, list(sources), gate)
+
+
+def validate_coverage(summary: pd.DataFrame):
+    gate = product_observations_gate(USD_CONFIG)
+    return validate_frame(gate.suites[-1], summary, {}, partition_of=str, partition_column="partition",
+                          detail_columns=gate.summary_keys)
+
+
+STEADY = {offset: {"a": 400, "b": 1000} for offset in range(-24, 0)}
+
+
+def test_a_source_that_vanishes_fails_the_hour_named_with_its_median():
+    summary = coverage({**STEADY, 0: {"a": 0, "b": 1000}})
+    assert summary.set_index("source").loc["a", ["row_count", "trailing_median", "min_row_count"]].tolist() == [0, 400, 200]
+    (failure,) = validate_coverage(summary)
+    # The total (1000 of a 1400 median) is above its floor of 700: only the per-source row catches it.
+    assert failure.partitions == ["2026-11-20-12:00 source=a trailing_median=400.0"]
+    assert failure.samples == [[0, 200]]
+
+
+def test_a_source_that_shrinks_below_its_share_fails_and_a_small_dip_passes():
+    (failure,) = validate_coverage(coverage({**STEADY, 0: {"a": 150, "b": 1000}}))
+    assert failure.partitions == ["2026-11-20-12:00 source=a trailing_median=400.0"]
+    assert validate_coverage(coverage({**STEADY, 0: {"a": 201, "b": 990}})) == []
+
+
+def test_a_new_source_is_exempt_until_it_has_history_and_a_removed_source_is_not_expected():
+    recent = {offset: {"a": 400, "b": 1000, "c": 50} for offset in range(-3, 0)}
+    summary = coverage({**STEADY, **recent, 0: {"a": 400, "b": 1000, "c": 0}}, sources=("a", "b", "c"))
+    assert summary.set_index("source").loc["c", "min_row_count"] == 0  # 3 hours of history < 6 hours of grace
+    assert validate_coverage(summary) == []
+    assert set(coverage({**STEADY, 0: {"a": 400}}, sources=("a",))["source"]) == {ALL_SOURCES, "a"}
+
+
+def test_an_hour_with_no_rows_fails_even_with_no_history():
+    (failure,) = validate_coverage(coverage({0: {}}, sources=()))
+    assert failure.partitions == [f"2026-11-20-12:00 source={ALL_SOURCES} trailing_median=None"]
 
 
 def test_coverage_below_the_minimum_fails_that_day():
@@ -100,9 +146,9 @@ def test_a_rows_suite_refuses_whole_table_expectations(tmp_path, monkeypatch):
 
 
 def test_every_gate_loads_and_reads_only_the_columns_it_checks():
-    gates: list[GxGate] = [product_observations_gate(["USD"]), *[g for gs in creator_gates(0.5).values() for g in gs]]
+    gates: list[GxGate] = [product_observations_gate(USD_CONFIG), *[g for gs in creator_gates(0.5).values() for g in gs]]
     assert all(gate.suites for gate in gates)
-    rows_suite = product_observations_gate(["USD"]).suites[0]
+    rows_suite = product_observations_gate(USD_CONFIG).suites[0]
     columns = rows_suite.referenced_columns(["partition_hour", "title", "source_kind", "source_variant_id", "price"])
     assert columns == ["partition_hour", "source_kind", "source_variant_id", "price"]
     with pytest.raises(SuiteDefinitionError, match="partitions suite"):
