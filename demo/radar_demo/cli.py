@@ -61,6 +61,16 @@ def serving_market(seed: int, clock_url: str | None = None) -> Iterator[DemoMark
         server.stop()
 
 
+def report_history_snapshot(instance, asset_key, partition: str, manifest_key: str, generated_by: str,
+                            **facts: int) -> None:
+    """Tell Dagster about a snapshot the demo's history generator wrote (no run made it)."""
+    import dagster as dg
+
+    instance.report_runless_asset_event(dg.AssetMaterialization(
+        asset_key=asset_key, partition=partition, description=f"Demo history snapshot written by the {generated_by}.",
+        metadata={"manifest_key": manifest_key, **facts, "generated_by": generated_by}))
+
+
 def build_demo_data(market: DemoMarket, hours: int, live_scrape: bool) -> None:
     """Write history snapshots, backfill staging + checks + dbt, then scrape the current hour live."""
     import dagster as dg
@@ -83,7 +93,7 @@ def build_demo_data(market: DemoMarket, hours: int, live_scrape: bool) -> None:
     started = time.monotonic()
     written = write_history(store, market, config.product_sources, history_hours)
     say(f"history: wrote {len(written)} snapshots ({len(history_hours)} hours x {len(config.product_sources)} sources, "
-         f"existing ones kept) to {store.describe()} in {time.monotonic() - started:.1f}s")
+        f"existing ones kept) to {store.describe()} in {time.monotonic() - started:.1f}s")
     # Report every history snapshot Dagster has not seen yet, including ones a crashed earlier
     # invocation wrote but never reported.
     newly_reported: set[datetime] = set()  # hours with snapshots staging has not seen (e.g. a source just added)
@@ -95,16 +105,8 @@ def build_demo_data(market: DemoMarket, hours: int, live_scrape: bool) -> None:
                 continue
             manifest = history_manifest(store, source, hour)
             newly_reported.add(hour)
-            instance.report_runless_asset_event(
-                dg.AssetMaterialization(
-                    asset_key=asset_key,
-                    partition=key(hour),
-                    description=f"Demo history snapshot written by the {GENERATED_BY}.",
-                    metadata={"manifest_key": manifest["manifest_key"], "pages": manifest["pages"],
-                              "records": manifest["records"], "bytes": manifest["bytes"],
-                              "generated_by": GENERATED_BY},
-                )
-            )
+            report_history_snapshot(instance, asset_key, key(hour), manifest["manifest_key"], GENERATED_BY,
+                                    pages=manifest["pages"], records=manifest["records"], bytes=manifest["bytes"])
 
     staged = instance.get_materialized_partitions(dg.AssetKey("staged_products"))
     marts = instance.get_materialized_partitions(dg.AssetKey(["marts", "mart_market_kpis"]))
@@ -169,16 +171,13 @@ def build_creator_demo_data(market, config, instance, store, days: int, live_sea
     started = time.monotonic()
     written = write_creator_history(store, market, config.creators, history_days)
     say(f"creators: wrote {len(written)} daily search snapshots ({days} days, existing ones kept) "
-         f"in {time.monotonic() - started:.1f}s")
+        f"in {time.monotonic() - started:.1f}s")
     asset_key = dg.AssetKey("creator_search_snapshot")
     done = instance.get_materialized_partitions(asset_key)
     for day in history_days:
         if key(day) in done or not creator_history_exists(store, day):
             continue
-        manifest_object = creator_history_manifest_key(day)
-        instance.report_runless_asset_event(dg.AssetMaterialization(
-            asset_key=asset_key, partition=key(day), description=f"Demo history snapshot written by the {GENERATED_BY}.",
-            metadata={"manifest_key": manifest_object, "generated_by": GENERATED_BY}))
+        report_history_snapshot(instance, asset_key, key(day), creator_history_manifest_key(day), GENERATED_BY)
     built = instance.get_materialized_partitions(dg.AssetKey(["marts", "mart_comet_creators"]))
     missing = [day for day in history_days if key(day) not in built]
     if missing:
@@ -210,9 +209,9 @@ def report_comets(market, search, today: datetime, days: int = CREATOR_HISTORY_D
     matches = [day for day in checked if found[day] == truth(day)]
     today_found, today_truth = found[today.date()], truth(today.date())
     say(f"comets on {today:%Y-%m-%d}: mart {len(today_found)}, demo ground truth {len(today_truth)}: "
-         f"{'match' if today_found == today_truth else 'DIFFER'}; fastest first: {', '.join(list(today_found)[:5])}")
+        f"{'match' if today_found == today_truth else 'DIFFER'}; fastest first: {', '.join(list(today_found)[:5])}")
     say(f"comets vs ground truth: {len(matches)}/{len(checked)} days identical "
-         f"({sum(len(found[d]) for d in checked)} comet-days in the mart)"
+        f"({sum(len(found[d]) for d in checked)} comet-days in the mart)"
          + ("" if len(matches) == len(checked) else f"; differing days: {sorted(set(checked) - set(matches))}"))
 
 
@@ -314,7 +313,7 @@ def report_simulation_against_truth(config, market, hours: list[datetime]) -> No
         say(f"marts vs demo ground truth over {len(hours)} hours: {len(problems)} difference(s): " + "; ".join(problems[:5]))
     else:
         say(f"marts vs demo ground truth over {len(hours)} hours: price spells, current prices and the last day's "
-             f"KPIs identical for {', '.join(shops)}")
+            f"KPIs identical for {', '.join(shops)}")
 
 
 
