@@ -50,11 +50,14 @@ import dagster as dg  # noqa: E402
 import psycopg  # noqa: E402
 
 from orchestration.automation.simulation import QUIET_LOGS, STEPS, partition_key  # noqa: E402
+from orchestration.checks.gates import product_observations_gate  # noqa: E402
 from orchestration.config import load_config  # noqa: E402
 from orchestration.formats.rows import PRODUCT_OBSERVATION_COLUMNS  # noqa: E402
+from orchestration.partitions import hourly_partitions  # noqa: E402
 from orchestration.snapshots.store import LocalObjectStore  # noqa: E402
 from orchestration.staging.products import stage_products_hour  # noqa: E402
 from orchestration.warehouse.postgres import WarehouseResource  # noqa: E402
+from orchestration.warehouse.publication import PRODUCT_PUBLICATION, publish  # noqa: E402
 from radar_demo.catalog import DemoMarket  # noqa: E402
 from radar_demo.history import write_history  # noqa: E402
 
@@ -69,7 +72,7 @@ def progress(message: str) -> None:
 
 def reset_warehouse(database_url: str) -> None:
     with psycopg.connect(database_url, autocommit=True) as connection:
-        connection.execute("drop schema if exists landing, analytics, marts cascade")
+        connection.execute("drop schema if exists landing, landing_pending, analytics, marts cascade")
 
 
 def replicate_history(warehouse: WarehouseResource, seed_hour: datetime, hours_back: int) -> int:
@@ -148,6 +151,10 @@ def measure_history_size(history_hours: int, timed_hours: int, database_url: str
     started = time.perf_counter()
     write_history(store, market, config.product_sources, [seed_hour, *timed])
     stage_products_hour(store, warehouse, config.product_sources, seed_hour)
+    audit = product_observations_gate(config).run(warehouse, hourly_partitions(seed_hour), [seed_hour])
+    if not audit.passed:
+        raise SystemExit(f"the seed hour failed its gate: {audit.describe()}")
+    publish(warehouse, PRODUCT_PUBLICATION, [seed_hour])
     replicated = replicate_history(warehouse, seed_hour, history_hours - 1)
     dbt_build_history(warehouse, seed_hour - timedelta(hours=history_hours - 1), FIRST_TIMED_HOUR)
     (rows,) = warehouse.query("select count(*) from landing.product_observations")[0]

@@ -159,7 +159,8 @@ def empty_tables(warehouse) -> None:
     """Every timed run starts from empty tables: dead tuples left by a previous run would slow
     whichever path runs later and bias the ratio by run order."""
     with warehouse.connect() as connection:
-        connection.execute("truncate landing.product_observations, bench.baseline_observations")
+        connection.execute("truncate landing.product_observations, landing_pending.product_observations, "
+                           "bench.baseline_observations")
 
 
 def timed_interleaved(paths: dict, repeat: dict[str, int], warehouse) -> dict[str, float]:

@@ -78,6 +78,11 @@ def command_check_config(args: argparse.Namespace) -> int:
             detail = f"recipe {source.recipe}, {len(source.watchlist)} watch(es), max {source.max_items} items/{source.max_pages} pages each"
         proxy = f", proxy from ${source.proxy_env}" if source.proxy_env else ""
         print(f"  - {source.name}: {source.kind} {where} ({budget}, {detail}{proxy})")
+    gate = config.product_gate
+    ceilings = ", ".join(f"{code} {gate.price_ceilings[code]:,}" for code in config.currencies if code in gate.price_ceilings)
+    print(f"  audit: each source >= {gate.min_source_share:.0%} of its trailing median (new sources exempt for "
+          f"{gate.new_source_grace_hours} h); prices held back beyond {gate.max_price_ratio}x of the last accepted one "
+          f"or above their ceiling ({ceilings or 'none configured'}; others {gate.default_price_ceiling:,})")
     if config.creators is not None:
         creators = config.creators
         print(f"  creators: TikHub {creators.base_url}, {len(creators.hashtags)} hashtag(s) "

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
@@ -230,6 +231,15 @@ class CreatorSearch(_Strict):
         return self
 
 
+# Ten million in a currency worth about a dollar or more; scaled for the currencies with large units.
+DEFAULT_PRICE_CEILINGS = {
+    **dict.fromkeys(["USD", "EUR", "GBP", "CHF", "AUD", "CAD", "SGD", "NZD"], Decimal(10_000_000)),
+    "JPY": Decimal(2_000_000_000), "CNY": Decimal(100_000_000), "INR": Decimal(1_000_000_000),
+    "THB": Decimal(500_000_000), "PHP": Decimal(500_000_000), "MYR": Decimal(50_000_000),
+    "IDR": Decimal(100_000_000_000), "VND": Decimal(250_000_000_000),
+}
+
+
 class ProductGate(_Strict):
     """How much each product source must deliver per hour for the hour to pass its audit."""
 
@@ -240,6 +250,26 @@ class ProductGate(_Strict):
     new_source_grace_hours: int = Field(
         default=6, ge=0, le=168,
         description="A source with fewer earlier hours of rows than this is exempt from its floor (it was just added).")
+    max_price_ratio: Decimal = Field(
+        default=Decimal(20), gt=1,
+        description="A price more than this many times, or less than 1/this, of the product's last accepted price is "
+                    "held back (quarantined) until a second consecutive hour confirms it.")
+    price_ceilings: dict[str, Decimal] = Field(
+        default_factory=lambda: dict(DEFAULT_PRICE_CEILINGS),
+        description="Highest believable price per currency code; higher prices are quarantined. Replaces the defaults "
+                    "(major currencies) when given.")
+    default_price_ceiling: Decimal = Field(
+        default=Decimal(10) ** 10, gt=0, description="Ceiling for a currency not in price_ceilings.")
+
+    @field_validator("price_ceilings")
+    @classmethod
+    def _currency_codes(cls, ceilings: dict[str, Decimal]) -> dict[str, Decimal]:
+        for code, ceiling in ceilings.items():
+            if not re.fullmatch(r"[A-Z]{3}", code):
+                raise ValueError(f"price_ceilings: {code!r} is not an ISO 4217 currency code (three capital letters)")
+            if ceiling <= 0:
+                raise ValueError(f"price_ceilings: the {code} ceiling must be positive, not {ceiling}")
+        return ceilings
 
 
 class RadarConfig(_Strict):

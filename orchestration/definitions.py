@@ -11,12 +11,21 @@ import dagster as dg
 from orchestration.assets.creators import build_creator_assets
 from orchestration.assets.dbt import CREATOR_MODELS, PRODUCT_MODELS, build_dbt_models, comet_vars
 from orchestration.assets.ingest import SNAPSHOT_KEY_PREFIX, build_product_snapshot_asset
+from orchestration.assets.publish import build_publish_asset
 from orchestration.assets.staging import build_staged_products
 from orchestration.automation.schedules import build_daily_creators_schedule, build_hourly_snapshot_schedule
 from orchestration.automation.sensors import build_stage_products_sensor
 from orchestration.config import RadarConfig, load_config
 from orchestration.partitions import daily_partitions, hourly_partitions
 from orchestration.resources import resources_from_environment
+from orchestration.warehouse.publication import (
+    CREATOR_OBSERVATIONS,
+    CREATOR_PUBLICATION,
+    PRODUCT_OBSERVATIONS,
+    PRODUCT_PUBLICATION,
+    SEARCH_TARGETS,
+    VIDEO_OBSERVATIONS,
+)
 
 
 def build_definitions(config: RadarConfig, resources: dict | None = None) -> dg.Definitions:
@@ -24,6 +33,8 @@ def build_definitions(config: RadarConfig, resources: dict | None = None) -> dg.
     snapshots = [build_product_snapshot_asset(source, hourly) for source in config.product_sources]
     snapshot_keys = [asset.key for asset in snapshots]
     staged_products, staged_products_gate = build_staged_products(config, hourly, snapshot_keys)
+    published_products = build_publish_asset(PRODUCT_PUBLICATION, hourly, {"published_products": [PRODUCT_OBSERVATIONS]},
+                                             deps=["staged_products"], group_name="staging")
     dbt_models = build_dbt_models(PRODUCT_MODELS, hourly)
 
     snapshots_job = dg.define_asset_job(
@@ -36,37 +47,44 @@ def build_definitions(config: RadarConfig, resources: dict | None = None) -> dg.
         "hourly_products_job",
         selection=dg.AssetSelection.groups("ingest", "staging", "dbt_staging", "dbt_intermediate", "marts"),
         partitions_def=hourly,
-        description="Scrape every source, stage the hour, gate it with Great Expectations, build dbt: all in one run (manual use).",
+        description="Scrape every source, stage the hour, gate it with Great Expectations, publish it, build dbt: "
+                    "all in one run (manual use).",
     )
     restage_job = dg.define_asset_job(
         "restage_products_job",
         selection=dg.AssetSelection.groups("staging", "dbt_staging", "dbt_intermediate", "marts"),
         partitions_def=hourly,
-        description=f"Replay archived {SNAPSHOT_KEY_PREFIX} snapshots through staging, checks and dbt (backfills, parser fixes).",
+        description=f"Replay archived {SNAPSHOT_KEY_PREFIX} snapshots through staging, the gate, publishing and dbt "
+                    "(backfills, parser fixes).",
     )
     creator_assets, creator_checks, creator_jobs, creator_schedules = [], [], [], []
     if config.creators is not None:
         daily = daily_partitions(config.partitions_start)
         snapshot, staged, *gates = build_creator_assets(config.creators, daily, config.brands)
+        published = build_publish_asset(
+            CREATOR_PUBLICATION, daily,
+            {"published_creators": [CREATOR_OBSERVATIONS], "published_videos": [VIDEO_OBSERVATIONS, SEARCH_TARGETS]},
+            deps=["staged_creators", "staged_videos"], group_name="creators_staging")
         creator_models = build_dbt_models(CREATOR_MODELS, daily, comet_vars(config.creators.comet))
-        creator_assets, creator_checks = [snapshot, staged, creator_models], gates
+        creator_assets, creator_checks = [snapshot, staged, published, creator_models], gates
         creators_job = dg.define_asset_job(
             "daily_creators_job",
-            selection=dg.AssetSelection.assets(snapshot, staged, creator_models),
+            selection=dg.AssetSelection.assets(snapshot, staged, published, creator_models),
             partitions_def=daily,
             description="Search TikHub for today's creators, stage creators and videos, gate them with Great "
-                        "Expectations, build the creator marts (growth, velocity, comets, brand mentions).",
+                        "Expectations, publish them, build the creator marts (growth, velocity, comets, brand mentions).",
         )
         restage_creators_job = dg.define_asset_job(
             "restage_creators_job",
-            selection=dg.AssetSelection.assets(staged, creator_models),
+            selection=dg.AssetSelection.assets(staged, published, creator_models),
             partitions_def=daily,
-            description="Replay archived creator search snapshots through staging, the gates and the creator marts.",
+            description="Replay archived creator search snapshots through staging, the gates, publishing and the "
+                        "creator marts.",
         )
         creator_jobs = [creators_job, restage_creators_job]
         creator_schedules = [build_daily_creators_schedule(creators_job, daily)]
     return dg.Definitions(
-        assets=[*snapshots, staged_products, dbt_models, *creator_assets],
+        assets=[*snapshots, staged_products, published_products, dbt_models, *creator_assets],
         asset_checks=[staged_products_gate, *creator_checks],
         jobs=[snapshots_job, products_job, restage_job, *creator_jobs],
         schedules=[build_hourly_snapshot_schedule(snapshots_job, hourly, snapshot_keys), *creator_schedules],

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from orchestration.config import (
@@ -60,3 +63,40 @@ def build_test_definitions(config: RadarConfig, database_url: str, store, tikhub
 
 def range_tags(first: str, last: str) -> dict[str, str]:
     return {"dagster/asset_partition_range_start": first, "dagster/asset_partition_range_end": last}
+
+
+MANIFEST_REQUEST_FIELDS = {"url", "status", "content_type", "bytes", "sha256", "object_key", "fetched_at", "attempts",
+                           "records"}
+
+
+def republish_snapshot(lake, hour: datetime, source: str, edit: Callable[[int, bytes], bytes],
+                       run_id: str = "republished") -> str:
+    """A later snapshot of ``source`` for ``hour``: the archived responses with fetched_at kept and
+    ``edit(page_index, body)`` applied to each body (extension and record counts kept). Returns its
+    manifest key; staging replays the latest snapshot, so this is what the next restage reads."""
+    from orchestration.formats.responses import FetchedResponse
+    from orchestration.formats.rows import PRODUCTS_DOMAIN
+    from orchestration.snapshots.manifest import SnapshotWriter, fetched_at, latest_manifest, read_pages
+
+    old = latest_manifest(lake, PRODUCTS_DOMAIN, source, hour)
+    writer = SnapshotWriter(lake, PRODUCTS_DOMAIN, source, old["connector"], old["connector_version"], hour,
+                            run_id=run_id, started_at=hour + timedelta(minutes=50))
+    for index, page in enumerate(read_pages(lake, old)):
+        request = page.request
+        details = {name: value for name, value in request.items() if name not in MANIFEST_REQUEST_FIELDS}
+        writer.add(FetchedResponse(request["url"], request["status"], request["content_type"],
+                                   edit(index, page.body), fetched_at(request), 1), request["records"],
+                   extension=request["object_key"].rsplit("/", 1)[-1].split(".", 1)[1].removesuffix(".gz"), **details)
+    return writer.finish()["manifest_key"]
+
+
+def republish_shopify_snapshot(lake, hour: datetime, source: str, edit: Callable[[dict], None],
+                               run_id: str = "republished") -> str:
+    """:func:`republish_snapshot` with ``edit`` applied to every products.json payload."""
+
+    def edit_json(_: int, body: bytes) -> bytes:
+        payload = json.loads(body)
+        edit(payload)
+        return json.dumps(payload).encode()
+
+    return republish_snapshot(lake, hour, source, edit_json, run_id)

@@ -108,7 +108,7 @@ def build_demo_data(market: DemoMarket, hours: int, live_scrape: bool) -> None:
             report_history_snapshot(instance, asset_key, key(hour), manifest["manifest_key"], GENERATED_BY,
                                     pages=manifest["pages"], records=manifest["records"], bytes=manifest["bytes"])
 
-    staged = instance.get_materialized_partitions(dg.AssetKey("staged_products"))
+    staged = instance.get_materialized_partitions(dg.AssetKey("published_products"))
     marts = instance.get_materialized_partitions(dg.AssetKey(["marts", "mart_market_kpis"]))
     staged_sources = staged_sources_by_hour(history_hours[0]) if history_hours else {}
     configured = {source.name for source in config.product_sources}
@@ -117,14 +117,14 @@ def build_demo_data(market: DemoMarket, hours: int, live_scrape: bool) -> None:
                if key(hour) not in staged or key(hour) not in marts or hour in newly_reported
                or not configured <= staged_sources.get(hour, set())]
     for first, last in contiguous_ranges(missing):
-        say(f"backfill: staging, Great Expectations gate and dbt for {key(first)} .. {key(last)} (one run)")
+        say(f"backfill: staging, Great Expectations gate, publishing and dbt for {key(first)} .. {key(last)} (one run)")
         started = time.monotonic()
         run_id = run_or_exit(instance, "restage_products_job", "backfill", range_keys=(key(first), key(last)), trigger=TRIGGER)
         say(f"backfill: done in {time.monotonic() - started:.0f}s (run {run_id})")
     if not missing:
         say(f"backfill: all {len(history_hours)} history hours already built; nothing to do")
 
-    if live_scrape and key(now_hour) not in instance.get_materialized_partitions(dg.AssetKey("staged_products")):
+    if live_scrape and key(now_hour) not in instance.get_materialized_partitions(dg.AssetKey("published_products")):
         say(f"live: scraping the demo market over HTTP for the current hour {key(now_hour)}")
         run_or_exit(instance, "hourly_products_job", "live scrape", partition_key=key(now_hour), trigger=TRIGGER)
 
@@ -331,7 +331,7 @@ def register_commands(commands: argparse._SubParsersAction) -> None:
     demo = commands.add_parser(
         "demo", help="build the demo data and serve the Dagster UI",
         description="Start embedded PostgreSQL and the demo market, write HOURS of history snapshots, backfill "
-                    "staging, the Great Expectations gate and dbt in one run, scrape the current hour live, then "
+                    "staging, the Great Expectations gate, publishing and dbt in one run, scrape the current hour live, then "
                     "serve the Dagster UI. Re-running reuses what is there and duplicates nothing.")
     demo.add_argument("--no-ui", action="store_true", help="build the data, print row counts and exit")
     demo.add_argument("--hours", type=int, default=72, help="hours of history to write and backfill (default 72)")
@@ -344,7 +344,7 @@ def register_commands(commands: argparse._SubParsersAction) -> None:
         "simulate", help="run the real hourly path hour after hour with a moving clock",
         description="Steady-state proof. For each simulated hour, in order: set the demo market's clock (the config's "
                     "clock_url), run the hourly schedule's snapshot runs (the real connectors scrape the market, filed "
-                    "under that hour), then the staging sensor's run (staging, the Great Expectations gate, dbt), and "
+                    "under that hour), then the staging sensor's run (staging, the Great Expectations gate, publishing, dbt), and "
                     "at 01:20 the daily creator search. Runs see the simulated time through the clock resource. "
                     "Prints progress with an ETA, writes per-hour, per-step timings to a CSV and draws a chart of cost "
                     "per hour. Ctrl-C stops cleanly; running the same command again continues where it stopped. "

@@ -74,12 +74,15 @@ def build_creator_assets(search: CreatorSearch, partitions_def: dg.DailyPartitio
     @dg.multi_asset(
         specs=[
             dg.AssetSpec("staged_creators", deps=["creator_search_snapshot"], group_name="creators_staging", kinds={"postgres"},
-                         description="landing.creator_observations: one row per creator per day from profile calls.",
-                         metadata={"table": "landing.creator_observations"}),
+                         description="One row per creator per day from profile calls, pending in "
+                                     "landing_pending.creator_observations until the gates pass and published_creators "
+                                     "publishes the day.",
+                         metadata={"table": "landing_pending.creator_observations"}),
             dg.AssetSpec("staged_videos", deps=["creator_search_snapshot"], group_name="creators_staging", kinds={"postgres"},
-                         description="landing.video_observations: one row per video per day, with the hashtags and "
-                                     "keywords that found it; landing.creator_search_targets holds per-target coverage.",
-                         metadata={"table": "landing.video_observations"}),
+                         description="One row per video per day, with the hashtags and keywords that found it, "
+                                     "pending in landing_pending.video_observations (per-target coverage in "
+                                     "landing_pending.creator_search_targets) until published_creators publishes the day.",
+                         metadata={"table": "landing_pending.video_observations"}),
             dg.AssetSpec("brand_dictionary", group_name="creators_staging", kinds={"postgres"},
                          description="landing.brand_aliases: the config file's brand dictionary (brand, alias), "
                                      "for brand mentions in captions; replaced whole on every run.",

@@ -13,14 +13,16 @@ from orchestration.formats.normalize import BrandDictionary
 from orchestration.partitions import hours_in_window
 from orchestration.snapshots.manifest import SnapshotIntegrityError
 from orchestration.snapshots.store import ObjectStore
-from orchestration.staging.products import stage_products_hour
+from orchestration.staging.products import AcceptedPrices, price_plausibility, stage_products_hour
 from orchestration.warehouse.postgres import WarehouseResource
+from orchestration.warehouse.publication import PRODUCT_OBSERVATIONS
 
 
 def build_staged_products(config: RadarConfig, partitions_def: dg.TimeWindowPartitionsDefinition,
                           snapshot_keys: list[dg.AssetKey]) -> list[dg.AssetsDefinition | dg.AssetChecksDefinition]:
     sources = list(config.product_sources)
     brands = BrandDictionary(config.brands)
+    plausibility = price_plausibility(config.product_gate)
 
     @dg.asset(
         partitions_def=partitions_def,
@@ -28,9 +30,10 @@ def build_staged_products(config: RadarConfig, partitions_def: dg.TimeWindowPart
         group_name="staging",
         kinds={"postgres", "python"},
         backfill_policy=dg.BackfillPolicy.single_run(),
-        description="Product observations (one row per variant, offer or listing per hour) in landing.product_observations, "
-                    "replayed from snapshots of every source kind (shopify, jsonld, browser).",
-        metadata={"table": "landing.product_observations", "quarantine_table": "landing.quarantine"},
+        description="Product observations (one row per variant, offer or listing per hour), replayed from snapshots "
+                    "of every source kind (shopify, jsonld, browser) into landing_pending.product_observations, where "
+                    "the gate audits them before published_products moves them to landing.",
+        metadata={"table": PRODUCT_OBSERVATIONS.pending, "quarantine_table": "landing.quarantine"},
     )
     def staged_products(context: dg.AssetExecutionContext, object_store: ObjectStore,
                         warehouse: WarehouseResource) -> dg.MaterializeResult:
@@ -40,9 +43,10 @@ def build_staged_products(config: RadarConfig, partitions_def: dg.TimeWindowPart
         quarantined = 0
         hours = list(hours_in_window(context.partition_time_window))
         manifests: dict[str, str] = {}
+        prices = AcceptedPrices(warehouse)  # later hours of the run compare with the earlier ones
         for position, hour in enumerate(hours, start=1):
             try:
-                staged = stage_products_hour(object_store, warehouse, sources, hour, brands)
+                staged = stage_products_hour(object_store, warehouse, sources, hour, brands, plausibility, prices)
             except SnapshotIntegrityError as error:
                 # Retrying reads the same damaged object; the message says how to repair it.
                 raise dg.Failure(description=str(error), allow_retries=False) from None
@@ -56,7 +60,7 @@ def build_staged_products(config: RadarConfig, partitions_def: dg.TimeWindowPart
             )
         sample = warehouse.query(
             "select distinct on (source_name) source_name, source_kind, title, variant_title, brand, price::text, "
-            "currency_code, discount_pct::text, sold_count from landing.product_observations "
+            f"currency_code, discount_pct::text, sold_count from {PRODUCT_OBSERVATIONS.pending} "
             "where partition_hour = %s order by source_name, product_key", [hours[-1]])
         return dg.MaterializeResult(
             metadata={

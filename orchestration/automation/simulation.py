@@ -27,7 +27,8 @@ from orchestration.automation.sensors import STAGE_PARTIAL_AFTER
 from orchestration.clock import ClockResource
 
 QUIET_LOGS = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
-STEPS = {"staged_products": "staging", "staged_products_gx_staged_products": "gate", "radar_dbt_models": "dbt"}
+STEPS = {"staged_products": "staging", "staged_products_gx_staged_products": "gate", "published_products": "publish",
+         "radar_dbt_models": "dbt"}
 
 
 class SimulationError(RuntimeError):
@@ -41,6 +42,7 @@ class HourCost:
     snapshots_s: float = 0.0
     staging_s: float = 0.0
     gate_s: float = 0.0
+    publish_s: float = 0.0
     dbt_s: float = 0.0
     creators_s: float = 0.0
     total_s: float = 0.0
@@ -89,10 +91,10 @@ class HourlySimulator:
         self.run_log = csv_path.with_suffix(".runs.log")
 
     def completed(self, hour: datetime) -> bool:
-        """Staged and built: the hour's dbt marts were materialized by a successful staging run."""
+        """Published and built: the hour passed its gate and its dbt marts were materialized."""
         key = partition_key(hour)
         return all(key in self.instance.get_materialized_partitions(asset_key)
-                   for asset_key in (dg.AssetKey("staged_products"), dg.AssetKey(["marts", "mart_market_kpis"])))
+                   for asset_key in (dg.AssetKey("published_products"), dg.AssetKey(["marts", "mart_market_kpis"])))
 
     def run(self, hours: int) -> list[HourCost]:
         plan = [self.start + timedelta(hours=offset) for offset in range(hours)]
@@ -108,7 +110,7 @@ class HourlySimulator:
             remaining = (sum(c.total_s for c in costs) / len(costs)) * (len(todo) - position)
             self.say(f"simulate [{position}/{len(todo)}] {cost.partition}: {cost.total_s:.1f}s "
                      f"(snapshots {cost.snapshots_s:.1f}, staging {cost.staging_s:.1f}, gate {cost.gate_s:.1f}, "
-                     f"dbt {cost.dbt_s:.1f}" + (f", creators {cost.creators_s:.1f}" if cost.creators_s else "")
+                     f"publish {cost.publish_s:.1f}, dbt {cost.dbt_s:.1f}" + (f", creators {cost.creators_s:.1f}" if cost.creators_s else "")
                      + f"), {cost.rows:,} rows; ETA {_duration(remaining)}")
         return costs
 
@@ -133,7 +135,8 @@ class HourlySimulator:
             raise SimulationError(f"{cost.partition}: no source snapshot landed, so the staging sensor has nothing "
                                   "to stage; see the failed product_snapshots_job runs in the Dagster UI")
         _, steps, run_id = self._execute("restage_products_job", staging, now(SNAPSHOT_MINUTE))
-        cost.staging_s, cost.gate_s, cost.dbt_s = (steps.get(name, 0.0) for name in ("staging", "gate", "dbt"))
+        cost.staging_s, cost.gate_s, cost.publish_s, cost.dbt_s = (
+            steps.get(name, 0.0) for name in ("staging", "gate", "publish", "dbt"))
         cost.rows = int(self._staged_rows(run_id))
 
         moment = hour.replace(hour=0) + CREATOR_SEARCH_TIME  # the daily creator search, if in this hour
@@ -201,8 +204,9 @@ class HourlySimulator:
 
 def read_costs(csv_path: Path) -> list[HourCost]:
     with csv_path.open() as handle:
-        return [HourCost(**{name: (row[name] if name == "partition" else float(row[name]) if name.endswith("_s")
-                                   else int(row[name])) for name in CSV_COLUMNS})
+        # A column added since the file was written (publish_s) reads as zero.
+        return [HourCost(**{name: (row[name] if name == "partition" else float(row.get(name) or 0)
+                                   if name.endswith("_s") else int(row[name])) for name in CSV_COLUMNS})
                 for row in csv.DictReader(handle)]
 
 
@@ -216,7 +220,7 @@ def draw_cost_chart(costs: list[HourCost], png_path: Path, title: str) -> Path:
     costs = sorted(costs, key=lambda cost: cost.hour_index)
     index = [cost.hour_index for cost in costs]
     layers = {"snapshots": [c.snapshots_s for c in costs], "staging": [c.staging_s for c in costs],
-              "gate": [c.gate_s for c in costs], "dbt": [c.dbt_s for c in costs],
+              "gate": [c.gate_s for c in costs], "publish": [c.publish_s for c in costs], "dbt": [c.dbt_s for c in costs],
               "creators": [c.creators_s for c in costs]}
     layers = {name: values for name, values in layers.items() if any(values)}
     figure, axes = plt.subplots(figsize=(10, 4.5), dpi=110)

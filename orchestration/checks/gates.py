@@ -1,7 +1,8 @@
 """The gates of the landing tables: which suite checks which rows, and the per-partition facts.
 
-Row-wise expectations read the landing rows of the run's partitions; per-partition expectations
-read a summary built here, one row per partition, so a partition with no rows still gets one.
+Row-wise expectations read the audited rows of the run's partitions (the batch staging left
+pending); per-partition expectations read a summary built here, one row per partition, so a
+partition with no rows still gets one.
 """
 
 import statistics
@@ -13,6 +14,16 @@ import pandas as pd
 from orchestration.checks.gx_suite import GxGate, RowsSpec
 from orchestration.config import ProductGate, RadarConfig
 from orchestration.warehouse.postgres import WarehouseResource
+from orchestration.warehouse.publication import (
+    CREATOR_OBSERVATIONS,
+    CREATOR_PUBLICATION,
+    PRODUCT_OBSERVATIONS,
+    PRODUCT_PUBLICATION,
+    SEARCH_TARGETS,
+    VIDEO_OBSERVATIONS,
+    AuditScope,
+    PartitionedTable,
+)
 
 TRAILING_PARTITIONS = 24
 TRAILING_WINDOW = timedelta(days=7)
@@ -53,15 +64,17 @@ def hour_coverage(partitions: Mapping[str, datetime], counts: Mapping[tuple[date
 
 
 def product_hours_summary(sources: Sequence[str], gate: ProductGate):
-    """The partitions-suite summary of the product audit, from one indexed count over the run's
-    hours and the week before them (not one per hour)."""
+    """The partitions-suite summary of the product audit, from two indexed counts: the audited rows
+    of the run's hours, and the published rows of the week before them (not one count per hour)."""
 
-    def summarize(warehouse: WarehouseResource, partitions: Mapping[str, datetime]) -> pd.DataFrame:
-        hours = sorted(partitions.values())
+    def summarize(warehouse: WarehouseResource, partitions: Mapping[str, datetime], scope: AuditScope) -> pd.DataFrame:
+        first = min(partitions.values())
+        audited, params = scope.rows(PRODUCT_OBSERVATIONS, ["partition_hour", "source_name"])
         counts = {(hour, source): rows for hour, source, rows in warehouse.query(
-            "select partition_hour, source_name, count(*) from landing.product_observations "
-            "where partition_hour >= %s and partition_hour <= %s group by partition_hour, source_name",
-            [hours[0] - TRAILING_WINDOW, hours[-1]])}
+            f"select partition_hour, source_name, count(*) from ({audited}) as audited group by 1, 2 "
+            "union all select partition_hour, source_name, count(*) from landing.product_observations "
+            "where partition_hour >= %s and partition_hour < %s group by 1, 2",
+            [*params, first - TRAILING_WINDOW, first])}
         return hour_coverage(partitions, counts, sources, gate)
 
     return summarize
@@ -70,7 +83,8 @@ def product_hours_summary(sources: Sequence[str], gate: ProductGate):
 def product_observations_gate(config: RadarConfig) -> GxGate:
     return GxGate(
         name="staged_products",
-        rows=RowsSpec("staged_products.json", "landing.product_observations", "partition_hour"),
+        publication=PRODUCT_PUBLICATION,
+        rows=RowsSpec("staged_products.json", PRODUCT_OBSERVATIONS),
         partitions_suite_file="staged_products.partitions.json",
         summarize=product_hours_summary([source.name for source in config.product_sources], config.product_gate),
         summary_keys=("source", "trailing_median"),
@@ -78,15 +92,11 @@ def product_observations_gate(config: RadarConfig) -> GxGate:
     )
 
 
-def _days(partitions: Mapping[str, datetime]) -> list:
-    return [start.astimezone(UTC).date() for start in partitions.values()]
-
-
-def daily_row_counts(table: str):
-    def summarize(warehouse: WarehouseResource, partitions: Mapping[str, datetime]) -> pd.DataFrame:
+def daily_row_counts(table: PartitionedTable):
+    def summarize(warehouse: WarehouseResource, partitions: Mapping[str, datetime], scope: AuditScope) -> pd.DataFrame:
+        audited, params = scope.rows(table, ["partition_date"])
         counts = dict(warehouse.query(
-            f"select partition_date, count(*) from {table} where partition_date = any(%s) group by partition_date",
-            [_days(partitions)]))
+            f"select partition_date, count(*) from ({audited}) as audited group by partition_date", params))
         return pd.DataFrame(
             [{"partition": key, "row_count": counts.get(start.astimezone(UTC).date(), 0)} for key, start in partitions.items()],
             columns=["partition", "row_count"])
@@ -94,11 +104,13 @@ def daily_row_counts(table: str):
     return summarize
 
 
-def summarize_search_coverage(warehouse: WarehouseResource, partitions: Mapping[str, datetime]) -> pd.DataFrame:
+def summarize_search_coverage(warehouse: WarehouseResource, partitions: Mapping[str, datetime],
+                              scope: AuditScope) -> pd.DataFrame:
     """Configured targets searched per day, and the share that returned videos."""
+    audited, params = scope.rows(SEARCH_TARGETS, ["partition_date", "returned_data"])
     found = {day: (targets, coverage) for day, targets, coverage in warehouse.query(
-        "select partition_date, count(*), avg(returned_data::int)::float8 from landing.creator_search_targets "
-        "where partition_date = any(%s) group by partition_date", [_days(partitions)])}
+        f"select partition_date, count(*), avg(returned_data::int)::float8 from ({audited}) as audited "
+        "group by partition_date", params)}
     summary = []
     for key, start in partitions.items():
         targets, coverage = found.get(start.astimezone(UTC).date(), (0, None))
@@ -111,19 +123,22 @@ def creator_gates(min_coverage: float) -> dict[str, list[GxGate]]:
     return {
         "staged_creators": [GxGate(
             name="staged_creators",
-            rows=RowsSpec("staged_creators.json", "landing.creator_observations", "partition_date"),
+            publication=CREATOR_PUBLICATION,
+            rows=RowsSpec("staged_creators.json", CREATOR_OBSERVATIONS),
             partitions_suite_file="staged_creators.partitions.json",
-            summarize=daily_row_counts("landing.creator_observations"),
+            summarize=daily_row_counts(CREATOR_OBSERVATIONS),
         )],
         "staged_videos": [
             GxGate(
                 name="staged_videos",
-                rows=RowsSpec("staged_videos.json", "landing.video_observations", "partition_date"),
+                publication=CREATOR_PUBLICATION,
+                rows=RowsSpec("staged_videos.json", VIDEO_OBSERVATIONS),
                 partitions_suite_file="staged_videos.partitions.json",
-                summarize=daily_row_counts("landing.video_observations"),
+                summarize=daily_row_counts(VIDEO_OBSERVATIONS),
             ),
             GxGate(
                 name="creator_search_coverage",
+                publication=CREATOR_PUBLICATION,
                 partitions_suite_file="creator_search_coverage.partitions.json",
                 summarize=summarize_search_coverage,
                 parameters={"min_coverage": min_coverage},

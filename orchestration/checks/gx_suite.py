@@ -30,6 +30,13 @@ import pandas as pd
 
 from orchestration.partitions import partition_starts
 from orchestration.warehouse.postgres import WarehouseResource
+from orchestration.warehouse.publication import (
+    AuditScope,
+    PartitionedTable,
+    Publication,
+    audit_scope,
+    record_audit,
+)
 
 EXPECTATIONS_DIR = Path(__file__).resolve().parents[2] / "expectations"
 SAMPLE_SIZE = 5
@@ -207,32 +214,39 @@ def validate_frame(suite: Suite, frame: pd.DataFrame, parameters: Mapping[str, A
 
 @dataclass(frozen=True)
 class RowsSpec:
-    """Where a gate's rows live: ``table``, one partition per value of ``partition_column``."""
+    """The suite validating every row of a gate's table in the run's partitions."""
 
     suite_file: str
-    table: str
-    partition_column: str
+    table: PartitionedTable
 
 
 @dataclass(frozen=True)
 class GxGate:
     """A gate over a partitioned landing table.
 
-    ``summarize(warehouse, partitions)`` gets the run's partitions as {key: start} and returns at
-    least one row per partition for the partitions suite (a ``partition`` column holding the key,
-    the ``summary_keys`` columns telling a partition's rows apart, e.g. the source, then whatever
-    the suite checks); a failure names the partition and those keys;
+    The gate audits the rows of ``publication`` a run staged: a partition's pending batch, or its
+    published rows when nothing is pending (see :class:`AuditScope`), and records its verdict
+    against the batch, which publishing requires.
+
+    ``summarize(warehouse, partitions, scope)`` gets the run's partitions as {key: start} and
+    returns at least one row per partition for the partitions suite (a ``partition`` column
+    holding the key, the ``summary_keys`` columns telling a partition's rows apart, e.g. the
+    source, then whatever the suite checks); a failure names the partition and those keys;
     ``parameters`` fills the suites' ``$PARAMETER`` references (allowed currencies, coverage).
     """
 
     name: str
+    publication: Publication
     rows: RowsSpec | None = None
     partitions_suite_file: str | None = None
-    summarize: Callable[[WarehouseResource, Mapping[str, datetime]], pd.DataFrame] | None = None
+    summarize: Callable[[WarehouseResource, Mapping[str, datetime], AuditScope], pd.DataFrame] | None = None
     summary_keys: tuple[str, ...] = ()
     parameters: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        if self.name not in self.publication.gates:
+            raise SuiteDefinitionError(f"gate {self.name}: publishing {self.publication.domain} does not wait for it; "
+                                       f"add it to the publication's gates")
         if (self.partitions_suite_file is None) != (self.summarize is None):
             raise SuiteDefinitionError(f"gate {self.name}: a partitions suite needs a summarize function and vice versa")
         if self.partitions_suite_file and not self.partitions_suite_file.endswith(PARTITIONS_SUITE_SUFFIX):
@@ -255,32 +269,29 @@ class GxGate:
                 instant = datetime(instant.year, instant.month, instant.day, tzinfo=starts[0].tzinfo)
             return partitions_def.get_partition_key_for_timestamp(instant.timestamp())
 
+        scope = audit_scope(warehouse, self.publication.domain, starts)
         failures: list[ExpectationFailure] = []
         rows_validated = 0
         if self.rows:
-            frame = self._window_rows(warehouse, partitions_def, starts)
+            frame = self._scope_rows(warehouse, scope)
             rows_validated = len(frame)
             failures += validate_frame(self.suites[0], frame, self.parameters, partition_of=partition_of,
-                                       partition_column=self.rows.partition_column)
+                                       partition_column=self.rows.table.partition_column)
         if self.summarize:
             keys = {partitions_def.get_partition_key_for_timestamp(start.timestamp()): start for start in starts}
-            summary = self.summarize(warehouse, keys)
+            summary = self.summarize(warehouse, keys, scope)
             failures += validate_frame(self.suites[-1], summary, self.parameters, partition_of=str,
                                        partition_column=PARTITION_COLUMN, detail_columns=self.summary_keys)
-        return GateResult(self, len(starts), rows_validated, failures, time.monotonic() - started)
+        result = GateResult(self, len(starts), len(scope.batches), rows_validated, failures, time.monotonic() - started)
+        record_audit(warehouse, self.name, scope, result.passed, result.describe())
+        return result
 
-    def _window_rows(self, warehouse: WarehouseResource, partitions_def: dg.TimeWindowPartitionsDefinition,
-                     starts: Sequence[datetime]) -> pd.DataFrame:
+    def _scope_rows(self, warehouse: WarehouseResource, scope: AuditScope) -> pd.DataFrame:
         assert self.rows is not None
-        table, column = self.rows.table, self.rows.partition_column
-        schema, name = table.split(".")
-        available = [column for (column,) in warehouse.query(
-            "select column_name from information_schema.columns where table_schema = %s and table_name = %s "
-            "order by ordinal_position", [schema, name])]
-        wanted = [column] + [c for c in self.suites[0].referenced_columns(available) if c != column]
-        keyed_by_date = isinstance(partitions_def, dg.DailyPartitionsDefinition)  # partition_date columns
-        values = [start.date() if keyed_by_date else start for start in starts]
-        return warehouse.read_frame(f"select {', '.join(wanted)} from {table} where {column} = any(%s)", [values])
+        table = self.rows.table
+        wanted = [table.partition_column] + [column for column in self.suites[0].referenced_columns(table.columns)
+                                             if column != table.partition_column]
+        return warehouse.read_frame(*scope.rows(table, wanted))
 
 
 def _parse_partition_value(text: str) -> datetime | date:
@@ -293,6 +304,7 @@ def _parse_partition_value(text: str) -> datetime | date:
 class GateResult:
     gate: GxGate
     partitions: int
+    pending_partitions: int  # audited from a staged batch; the others from their published rows
     rows_validated: int
     failures: list[ExpectationFailure]
     seconds: float
@@ -303,7 +315,9 @@ class GateResult:
 
     def describe(self) -> str:
         if self.passed:
-            return f"all expectations passed on {self.rows_validated} rows in {self.partitions} partition(s)"
+            return f"all expectations passed on {self.rows_validated} rows in {self.partitions} partition(s)" + (
+                "" if self.pending_partitions == self.partitions
+                else f" ({self.partitions - self.pending_partitions} already published)")
         return f"{len(self.failures)} expectation(s) failed: " + "; ".join(f.describe() for f in self.failures[:3])
 
     def metadata(self) -> dict[str, Any]:
@@ -311,6 +325,7 @@ class GateResult:
             "suites": dg.MetadataValue.json([str(suite.path.relative_to(EXPECTATIONS_DIR.parent))
                                              for suite in self.gate.suites]),
             "partitions_validated": self.partitions,
+            "pending_partitions": self.pending_partitions,
             "rows_validated": self.rows_validated,
             "failed_expectations": len(self.failures),
             "duration_s": round(self.seconds, 3),

@@ -8,6 +8,7 @@ Great Expectations gate stops the partition with the offending rows as evidence.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
@@ -27,10 +28,18 @@ def parse_products_page(body: bytes) -> list[Any]:
     try:
         payload = orjson.loads(body)
     except orjson.JSONDecodeError as error:
+        if body.lstrip()[:1] == b"<":
+            raise PageFormatError("page is HTML, not products.json: a login, captcha or block page answered "
+                                  f"with HTTP 200 ({_html_title(body)})") from None
         raise PageFormatError(f"page is not valid JSON: {error}") from None
     if not isinstance(payload, dict) or not isinstance(payload.get("products"), list):
         raise PageFormatError("page has no 'products' array")
     return payload["products"]
+
+
+def _html_title(body: bytes) -> str:
+    match = re.search(rb"<title[^>]*>([^<]{0,120})", body, re.IGNORECASE)
+    return f"title {match.group(1).decode('utf-8', 'replace').strip()!r}" if match else "no title"
 
 
 def count_products(response: FetchedResponse) -> int:

@@ -1,9 +1,11 @@
-"""Stage one day of TikHub snapshots into landing.creator_observations / video_observations.
+"""Stage one day of TikHub snapshots into the pending creator, video and search-target tables,
+where the day's gates audit them before they are published to ``landing``.
 
 Reads the archived snapshot only. Videos are deduplicated by id (the same video shows up under
 several hashtags and on two pages); each keeps the list of targets that found it. Creators come
 from profile calls only, since list authors carry zeroed counts. Everything for the day
-(creators, videos, search targets and quarantine entries) is replaced in one transaction.
+(pending creators, videos and search targets, quarantine entries, the brand dictionary) is
+replaced in one transaction.
 """
 
 from __future__ import annotations
@@ -15,11 +17,8 @@ from datetime import UTC, datetime
 from orchestration.config import CreatorSearch
 from orchestration.formats.normalize import BrandDictionary
 from orchestration.formats.rows import (
-    CREATOR_OBSERVATION_COLUMNS,
     CREATORS_DOMAIN,
     QUARANTINE_COLUMNS,
-    SEARCH_TARGET_COLUMNS,
-    VIDEO_OBSERVATION_COLUMNS,
     CreatorObservation,
     QuarantinedRecord,
     SearchTarget,
@@ -29,6 +28,12 @@ from orchestration.snapshots.manifest import latest_manifest, read_pages
 from orchestration.snapshots.store import ObjectStore
 from orchestration.sources.connectors import CREATOR_CONNECTOR
 from orchestration.warehouse.postgres import PartitionLoad, WarehouseResource
+from orchestration.warehouse.publication import (
+    CREATOR_OBSERVATIONS,
+    CREATOR_PUBLICATION,
+    SEARCH_TARGETS,
+    VIDEO_OBSERVATIONS,
+)
 
 
 class NoCreatorSnapshotError(RuntimeError):
@@ -81,12 +86,9 @@ def stage_creators_day(store: ObjectStore, warehouse: WarehouseResource, search:
         if result["error"]:
             staged.failed_targets[name] = result["error"]
     warehouse.replace_partitions([
-        PartitionLoad("landing.creator_observations", CREATOR_OBSERVATION_COLUMNS, "partition_date = %s", [partition_date],
-                      list(creators.values())),
-        PartitionLoad("landing.video_observations", VIDEO_OBSERVATION_COLUMNS, "partition_date = %s", [partition_date],
-                      list(videos.values())),
-        PartitionLoad("landing.creator_search_targets", SEARCH_TARGET_COLUMNS, "partition_date = %s", [partition_date],
-                      targets),
+        *CREATOR_PUBLICATION.pending_loads(day, {CREATOR_OBSERVATIONS.name: list(creators.values()),
+                                                 VIDEO_OBSERVATIONS.name: list(videos.values()),
+                                                 SEARCH_TARGETS.name: targets}),
         PartitionLoad("landing.quarantine", QUARANTINE_COLUMNS, "domain = %s and partition_hour = %s",
                       [CREATORS_DOMAIN, day], quarantine),
         PartitionLoad("landing.brand_aliases", ("brand", "alias"), "true", [], brand_alias_rows(brands or {})),

@@ -110,3 +110,43 @@ create table if not exists landing.brand_aliases (
     brand  text  not null,
     alias  text  not null
 );
+
+-- Write-audit-publish. Staging writes each partition here, where no dbt model, lookback or BI role
+-- looks; the gates audit these rows; publishing moves a batch whose every gate passed into landing
+-- in one transaction (orchestration/warehouse/publication.py). A failed batch stays here, with its
+-- audit results, until the partition is staged again.
+-- A column added to a landing table above must be added to its pending twin here as well.
+create schema if not exists landing_pending;
+create table if not exists landing_pending.product_observations
+    (like landing.product_observations including defaults including generated);
+create index if not exists pending_product_observations_partition_idx
+    on landing_pending.product_observations (partition_hour);
+create table if not exists landing_pending.creator_observations
+    (like landing.creator_observations including defaults);
+create index if not exists pending_creator_observations_partition_idx
+    on landing_pending.creator_observations (partition_date);
+create table if not exists landing_pending.video_observations
+    (like landing.video_observations including defaults);
+create index if not exists pending_video_observations_partition_idx
+    on landing_pending.video_observations (partition_date);
+create table if not exists landing_pending.creator_search_targets
+    (like landing.creator_search_targets including defaults);
+
+-- One row per staged, not yet published partition: which batch of pending rows it holds.
+create table if not exists landing_pending.batches (
+    domain           text         not null,
+    partition_start  timestamptz  not null,
+    batch_id         uuid         not null,
+    staged_at        timestamptz  not null default now(),
+    primary key (domain, partition_start)
+);
+-- Each gate's latest verdict per partition, and the batch it was given on.
+create table if not exists landing_pending.audits (
+    gate             text         not null,
+    partition_start  timestamptz  not null,
+    batch_id         uuid,
+    passed           boolean      not null,
+    result           text         not null,
+    audited_at       timestamptz  not null default now(),
+    primary key (gate, partition_start)
+);

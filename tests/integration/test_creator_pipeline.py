@@ -89,6 +89,16 @@ def test_low_coverage_fails_the_gate(market_server, database_url, lake):
     assert "expect_column_values_to_be_between on coverage: 1 unexpected, e.g. [0.5]" in coverage.description
     (snapshot,) = result.asset_materializations_for_node("creator_search_snapshot")
     assert "TikHub error 400" in snapshot.metadata["failed_targets"].value["hashtag:kopi"]
+    # Write-audit-publish: the day's rows wait in landing_pending with the verdict; nothing is published.
+    assert result.asset_materializations_for_node("publish_creators") == []
+    with psycopg.connect(database_url) as connection:
+        published = [connection.execute(f"select count(*) from landing.{table}").fetchone()[0]
+                     for table in ("creator_observations", "video_observations", "creator_search_targets")]
+        pending = connection.execute("select count(*) from landing_pending.video_observations").fetchone()[0]
+        verdict = connection.execute("select passed, result from landing_pending.audits "
+                                     "where gate = 'creator_search_coverage'").fetchone()
+    assert published == [0, 0, 0] and pending > 0
+    assert verdict[0] is False and "expect_column_values_to_be_between on coverage" in verdict[1]
 
 
 def test_a_rejected_key_halts_without_retry_and_is_never_recorded(market_server, database_url, lake):

@@ -53,14 +53,20 @@ def test_definitions_load_and_every_asset_is_described_and_grouped(defs):
         assert node.partitions_def is not None, f"{key.to_user_string()} is not partitioned"
 
 
-def test_lineage_snapshots_feed_staging_feed_dbt(defs):
+def test_lineage_snapshots_feed_staging_feed_publishing_feeds_dbt(defs):
     graph = defs.resolve_asset_graph()
     staged = graph.get(dg.AssetKey("staged_products"))
     assert {k.to_user_string() for k in staged.parent_keys} == {
         "raw_products/glow_lab", "raw_products/kopi_nusantara", "raw_products/trail_and_tide",
         "raw_products/tokoloka", "raw_products/hearth_and_loom"}
+    assert graph.get(dg.AssetKey("published_products")).parent_keys == {dg.AssetKey("staged_products")}
     staging_model = graph.get(dg.AssetKey(["analytics", "stg_landing__product_observations"]))
-    assert staging_model.parent_keys == {dg.AssetKey("staged_products")}
+    assert staging_model.parent_keys == {dg.AssetKey("published_products")}  # dbt never reads unaudited rows
+    for creators_model, published in (("stg_landing__creator_observations", "published_creators"),
+                                      ("stg_landing__video_observations", "published_videos")):
+        assert graph.get(dg.AssetKey(["analytics", creators_model])).parent_keys == {dg.AssetKey(published)}
+        assert graph.get(dg.AssetKey(published)).parent_keys == {dg.AssetKey("staged_creators"),
+                                                                  dg.AssetKey("staged_videos")}
 
 
 def test_staged_products_is_gated_by_a_blocking_gx_check(defs):

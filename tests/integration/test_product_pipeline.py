@@ -1,6 +1,5 @@
 """End to end: demo history snapshots -> staging -> GX gate -> dbt, in real Dagster runs."""
 
-import json
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -10,12 +9,9 @@ import psycopg
 import pytest
 
 from orchestration.config import ProductGate
-from orchestration.formats.responses import FetchedResponse
-from orchestration.formats.rows import PRODUCTS_DOMAIN
-from orchestration.snapshots.manifest import SnapshotWriter, fetched_at, latest_manifest, read_pages
 from radar_demo.history import write_history
 from radar_demo.truth import expected_category_day, expected_price_changes
-from tests.support import build_test_definitions, demo_config, range_tags
+from tests.support import build_test_definitions, demo_config, range_tags, republish_shopify_snapshot
 
 # Fixed past hours: the demo market is deterministic, so the expected marts are too.
 HOURS = [datetime(2026, 11, 20, 9, tzinfo=UTC) + timedelta(hours=i) for i in range(3)]
@@ -153,20 +149,10 @@ def test_a_damaged_snapshot_fails_staging_with_the_repair_and_keeps_the_publishe
     assert table_contents(database_url)["landing.product_observations"] == before
 
 
-def republish_with_new_prices(lake, hour: datetime) -> str:
-    """A later snapshot of glow-lab for ``hour``: the same responses, fetched_at kept, every price +1."""
-    old = latest_manifest(lake, PRODUCTS_DOMAIN, "glow-lab", hour)
-    writer = SnapshotWriter(lake, PRODUCTS_DOMAIN, "glow-lab", "shopify", "1.0.0", hour, run_id="republished",
-                            started_at=hour + timedelta(minutes=50))
-    for page in read_pages(lake, old):
-        payload = json.loads(page.body)
-        for product in payload["products"]:
-            for variant in product["variants"]:
-                variant["price"] = str(Decimal(variant["price"]) + 1)
-        request = page.request
-        writer.add(FetchedResponse(request["url"], request["status"], request["content_type"],
-                                   json.dumps(payload).encode(), fetched_at(request), 1), len(payload["products"]))
-    return writer.finish()["manifest_key"]
+def add_one_to_every_price(payload: dict) -> None:
+    for product in payload["products"]:
+        for variant in product["variants"]:
+            variant["price"] = str(Decimal(variant["price"]) + 1)
 
 
 def test_restaging_old_new_old_snapshots_gives_back_the_old_tables(pipeline, database_url, lake):
@@ -174,7 +160,7 @@ def test_restaging_old_new_old_snapshots_gives_back_the_old_tables(pipeline, dat
     assert restage(defs, instance, KEYS[0], KEYS[2]).success
     old = table_contents(database_url)
 
-    newer = [republish_with_new_prices(lake, hour) for hour in HOURS]
+    newer = [republish_shopify_snapshot(lake, hour, "glow-lab", add_one_to_every_price) for hour in HOURS]
     assert restage(defs, instance, KEYS[0], KEYS[2]).success
     dim_vs_landing = """
         select count(*) from marts.dim_products as dim

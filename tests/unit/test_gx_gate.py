@@ -16,6 +16,7 @@ from orchestration.checks.gates import (
 )
 from orchestration.checks.gx_suite import GxGate, SuiteDefinitionError, load_suite, validate_frame
 from orchestration.config import ProductGate, RadarConfig, ShopifySource
+from orchestration.warehouse.publication import CREATOR_PUBLICATION, PRODUCT_PUBLICATION
 
 HOUR_A, HOUR_B = "2026-11-20 12:00:00+00", "2026-11-20 13:00:00+00"
 DEFAULT_GATE = ProductGate()
@@ -152,4 +153,14 @@ def test_every_gate_loads_and_reads_only_the_columns_it_checks():
     columns = rows_suite.referenced_columns(["partition_hour", "title", "source_kind", "source_variant_id", "price"])
     assert columns == ["partition_hour", "source_kind", "source_variant_id", "price"]
     with pytest.raises(SuiteDefinitionError, match="partitions suite"):
-        GxGate(name="x", partitions_suite_file="x.partitions.json")
+        GxGate(name="staged_products", publication=PRODUCT_PUBLICATION, partitions_suite_file="x.partitions.json")
+
+
+def test_publishing_waits_for_exactly_the_gates_that_audit_its_rows():
+    by_domain: dict[str, set[str]] = {}
+    for gate in [product_observations_gate(USD_CONFIG), *[g for gs in creator_gates(0.5).values() for g in gs]]:
+        by_domain.setdefault(gate.publication.domain, set()).add(gate.name)
+    assert by_domain == {publication.domain: set(publication.gates)
+                         for publication in (PRODUCT_PUBLICATION, CREATOR_PUBLICATION)}
+    with pytest.raises(SuiteDefinitionError, match="publishing products does not wait for it"):
+        GxGate(name="unlisted", publication=PRODUCT_PUBLICATION)
