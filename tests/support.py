@@ -100,3 +100,13 @@ def republish_shopify_snapshot(lake, hour: datetime, source: str, edit: Callable
         return json.dumps(payload).encode()
 
     return republish_snapshot(lake, hour, source, edit_json, run_id)
+
+
+def stage_and_publish(defs, instance, partition_key: str):
+    """Stage, audit and publish one hour with the real restage job, without dbt (the tests that
+    need only to know what reached landing)."""
+    import dagster as dg
+
+    job = defs.resolve_job_def("restage_products_job")
+    return job.execute_in_process(instance=instance, partition_key=partition_key, raise_on_error=False,
+                                  asset_selection=[dg.AssetKey("staged_products"), dg.AssetKey("published_products")])

@@ -27,7 +27,7 @@ from orchestration.automation.sensors import STAGE_PARTIAL_AFTER
 from orchestration.clock import ClockResource
 
 QUIET_LOGS = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
-STEPS = {"staged_products": "staging", "staged_products_gx_staged_products": "gate", "published_products": "publish",
+STEPS = {"staged_products": "staging", "staged_products_gx_staged_products": "gate", "publish_products": "publish",
          "radar_dbt_models": "dbt"}
 
 

@@ -21,7 +21,13 @@ from orchestration.config import ProductGate
 from orchestration.formats.rows import PRODUCTS_DOMAIN
 from orchestration.snapshots.manifest import latest_manifest
 from radar_demo.history import write_history
-from tests.support import build_test_definitions, demo_config, republish_shopify_snapshot, republish_snapshot
+from tests.support import (
+    build_test_definitions,
+    demo_config,
+    republish_shopify_snapshot,
+    republish_snapshot,
+    stage_and_publish,
+)
 
 HOURS = [datetime(2026, 11, 20, 9, tzinfo=UTC), datetime(2026, 11, 20, 10, tzinfo=UTC)]
 KEYS = [f"{h:%Y-%m-%d-%H}:00" for h in HOURS]
@@ -127,12 +133,6 @@ CASES = {
         lambda lake: damage_object(lake, "missing"),
     Case("a page archived ten times", "deduplicated", ""): duplicate_first_page,
 }
-
-
-def stage_and_publish(defs, instance, key: str) -> dg.ExecuteInProcessResult:
-    job = defs.resolve_job_def("restage_products_job")
-    return job.execute_in_process(instance=instance, partition_key=key, raise_on_error=False,
-                                  asset_selection=[dg.AssetKey("staged_products"), dg.AssetKey("published_products")])
 
 
 def rows(database_url: str, statement: str, params=()) -> list[tuple]:

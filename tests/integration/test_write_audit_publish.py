@@ -13,7 +13,7 @@ from orchestration.warehouse.postgres import WarehouseResource
 from orchestration.warehouse.publication import PRODUCT_PUBLICATION, UnauditedBatchError, publish
 from radar_demo.history import write_history
 from tests.integration.test_product_pipeline import MART_TABLES, restage
-from tests.support import build_test_definitions, demo_config, republish_shopify_snapshot
+from tests.support import build_test_definitions, demo_config, republish_shopify_snapshot, stage_and_publish
 
 HOURS = [datetime(2026, 11, 20, 9, tzinfo=UTC) + timedelta(hours=i) for i in range(4)]
 KEYS = [f"{h:%Y-%m-%d-%H}:00" for h in HOURS]
@@ -89,12 +89,14 @@ def test_a_failed_restage_leaves_the_published_hour_untouched(database_url, lake
     write_history(lake, demo_market, config.product_sources, HOURS[:1])
     defs = build_test_definitions(config, database_url, lake)
     instance = dg.DagsterInstance.ephemeral()
-    assert restage(defs, instance, KEYS[0]).success
-    published = contents(database_url, READ_BY_MARTS)
+    assert stage_and_publish(defs, instance, KEYS[0]).success
+    published = contents(database_url, ["landing.product_observations"])
 
     republish_shopify_snapshot(lake, HOURS[0], "glow-lab", one_negative_price())
-    assert not restage(defs, instance, KEYS[0]).success
-    assert contents(database_url, READ_BY_MARTS) == published
+    result = stage_and_publish(defs, instance, KEYS[0])
+    assert not result.success and result.asset_materializations_for_node("publish_products") == []
+    assert contents(database_url, ["landing.product_observations"]) == published
+    assert count(database_url, "select count(*) from landing_pending.product_observations") == 1439
 
 
 @pytest.fixture
