@@ -33,10 +33,11 @@ lint: $(STAMP)  ## ruff, and the import-linter contracts (layers only point down
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
 
-bench: $(STAMP)  ## benchmarks: partition cost vs history (72 vs 7,200 h), staging throughput, scrape throughput and browser memory
+bench: $(STAMP)  ## benchmarks: partition cost vs history (72 vs 7,200 h), staging throughput, scrape throughput and browser memory, price-string accuracy
 	$(VENV)/bin/python benchmarks/partition_cost.py
 	$(VENV)/bin/python benchmarks/staging_throughput.py
 	$(VENV)/bin/python benchmarks/scrape_throughput.py
+	$(VENV)/bin/python benchmarks/price_strings.py
 
 dbt-docs: $(STAMP)  ## generate dbt docs (catalog from the embedded warehouse) into dbt_project/target
 	$(VENV)/bin/radar dbt-docs

@@ -42,3 +42,9 @@ def test_partition_cost_runs_and_reports_json():
     assert report["landing_rows"][1] == 2 * report["landing_rows"][0]
     assert report["variants"] > 1_500
     assert report["backfill"]["hours"] == 2 and report["backfill"]["backfill_over_live"] > 0
+
+
+def test_price_strings_runs_and_reports_json():
+    report = json.loads(run_benchmark("price_strings.py", "--json").stdout)
+    assert report["ours"]["strings"] >= 180
+    assert report["ours"]["broken_by_overrides"] == [] and report["ours"]["ten_times_off"] == []
