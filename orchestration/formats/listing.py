@@ -18,10 +18,11 @@ from selectolax.parser import HTMLParser, Node
 
 from orchestration.formats.normalize import (
     BrandDictionary,
+    SoldCount,
     normalize_url,
-    parse_count,
     parse_price,
     parse_rating,
+    parse_sold,
     product_key,
 )
 from orchestration.formats.recipes import Recipe
@@ -168,6 +169,7 @@ def observations_from_cards(
                                                  f"card[{card.position}]", card.html, problem))
             continue
         original = parse_price(card.original_price, currency_hint=currency).amount if card.original_price else None
+        sold = parse_sold(card.sold) if card.sold else SoldCount(None, None)
         url, path = listing_identity(card.link, page_url)
         observations.append(
             ProductObservation(
@@ -191,7 +193,8 @@ def observations_from_cards(
                 is_available=None if card.is_sold_out is None else not card.is_sold_out,
                 rating=parse_rating(card.rating) if card.rating else None,
                 review_count=None,
-                sold_count=parse_count(card.sold) if card.sold else None,
+                sold_count=sold.count,
+                sold_period=sold.period,
                 shop_name=card.shop_name,
                 shop_city=card.shop_city,
                 is_sponsored=card.is_sponsored,

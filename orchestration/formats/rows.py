@@ -38,6 +38,8 @@ class ProductObservation(NamedTuple):
     shop_name: str | None = None
     shop_city: str | None = None
     is_sponsored: bool = False
+    # The window sold_count covers (ISO 8601 duration: "P30D", "P1M"); None for all-time counts.
+    sold_period: str | None = None
 
 
 class QuarantinedRecord(NamedTuple):

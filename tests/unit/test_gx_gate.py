@@ -39,7 +39,7 @@ def product_rows(**overrides) -> pd.DataFrame:
         "observed_at": [HOUR_A, HOUR_A, HOUR_B, HOUR_B],
         "price": [10.0, 20.0, 10.0, 20.0],
         "compare_at_price": [None, 25.0, None, 25.0],
-        "rating": [None] * 4, "sold_count": [None] * 4, "review_count": [None] * 4,
+        "rating": [None] * 4, "sold_count": [None] * 4, "review_count": [None] * 4, "sold_period": [None, "P30D", None, None],
         "currency_code": ["USD"] * 4,
         "product_url": ["https://shop.example.com/products/a?variant=11"] * 4,
     })
@@ -164,3 +164,8 @@ def test_publishing_waits_for_exactly_the_gates_that_audit_its_rows():
                          for publication in (PRODUCT_PUBLICATION, CREATOR_PUBLICATION)}
     with pytest.raises(SuiteDefinitionError, match="publishing products does not wait for it"):
         GxGate(name="unlisted", publication=PRODUCT_PUBLICATION)
+
+
+def test_a_sold_period_that_is_not_an_iso_duration_fails():
+    (failure,) = validate_products(product_rows(sold_period=[None, "30 hari", None, "P1M"]))
+    assert (failure.column, failure.samples) == ("sold_period", ["30 hari"])

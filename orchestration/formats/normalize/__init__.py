@@ -2,7 +2,14 @@
 
 from orchestration.formats.normalize.brands import BrandDictionary
 from orchestration.formats.normalize.numbers import parse_api_decimal
-from orchestration.formats.normalize.prices import ParsedPrice, parse_count, parse_price, parse_rating
+from orchestration.formats.normalize.prices import (
+    ParsedPrice,
+    SoldCount,
+    parse_count,
+    parse_price,
+    parse_rating,
+    parse_sold,
+)
 from orchestration.formats.normalize.urls import (
     is_tracking_parameter,
     normalize_url,
@@ -14,12 +21,14 @@ from orchestration.formats.normalize.urls import (
 __all__ = [
     "BrandDictionary",
     "ParsedPrice",
+    "SoldCount",
     "is_tracking_parameter",
     "normalize_url",
     "parse_api_decimal",
     "parse_count",
     "parse_price",
     "parse_rating",
+    "parse_sold",
     "product_key",
     "quote_path",
     "unwrap_redirect",

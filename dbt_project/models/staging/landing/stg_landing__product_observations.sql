@@ -33,6 +33,7 @@ select
     rating,
     review_count,
     sold_count,
+    sold_period,
 
     -- timestamps and lineage
     partition_hour,
