@@ -160,8 +160,10 @@ def observations_from_products(
             if compare_at is None and raw_compare_at not in (None, ""):
                 quarantine(variant_locator, variant, f"compare_at_price {raw_compare_at!r} is not a decimal amount")
                 continue
-            if compare_at is not None and compare_at <= 0:
-                compare_at = None  # "0.00" is how some themes say "no compare-at price"
+            if compare_at is not None and compare_at <= price:
+                # "0.00" or a value at or below the price is how themes say "no compare-at price";
+                # stored as null, as the JSON-LD and listing parsers do.
+                compare_at = None
             available = variant.get("available")
             variant_id = _identifier(variant.get("id"))
             variant_title = _text(variant.get("title"))

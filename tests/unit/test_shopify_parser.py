@@ -36,9 +36,9 @@ def test_prices_and_compare_at(parsed):
     by_variant = {o.source_variant_id: o for o in parsed[0]}
     first = by_variant["44111111111111"]
     assert (first.price, first.compare_at_price, first.currency_code) == (Decimal("64.95"), Decimal("79.00"), "USD")
-    # compare_at equal to or below price is kept as given; the database computes no discount for it.
-    assert by_variant["44111111111112"].compare_at_price == Decimal("89.00")
-    assert by_variant["44111111111113"].compare_at_price == Decimal("99.00")
+    # compare_at equal to or below the price is no compare-at price: null, as in every parser.
+    assert by_variant["44111111111112"].compare_at_price is None
+    assert by_variant["44111111111113"].compare_at_price is None
     # "" and "0.00" mean "no compare-at price".
     assert by_variant["44111111111120"].compare_at_price is None
     assert by_variant["44111111111130"].compare_at_price is None

@@ -56,7 +56,7 @@ kpis as (
         round(avg(case when is_discounted then 1.0 else 0.0 end), 4) as share_discounted,
         round(avg(discount_pct) filter (where is_discounted), 2) as avg_discount_pct,
         round(avg(rating), 2) as avg_rating,
-        sum(sold_count) as sold_count_lower_bound,
+        sum(sold_count) filter (where sold_period is null) as sold_count_lower_bound,
         count(distinct shop_name) as shops,
         count(distinct partition_hour) as hours_observed
     from last_of_day
@@ -67,7 +67,7 @@ kpis as (
 final as (
 
     select
-        md5(market_date::text || '|' || source_name || '|' || category) as market_kpi_id,
+        md5(market_date::text || '|' || source_name || '|' || category || '|' || currency_code) as market_kpi_id,
         *
     from kpis
 
