@@ -18,8 +18,10 @@ from selectolax.parser import HTMLParser, Node
 
 from orchestration.formats.normalize import (
     BrandDictionary,
+    NotAProductURL,
+    ProductIdentity,
     SoldCount,
-    normalize_url,
+    canonical_product,
     parse_price,
     parse_rating,
     parse_sold,
@@ -129,10 +131,13 @@ def extract_cards(html: str, recipe: Recipe) -> list[ListingCard]:
     return cards
 
 
-def listing_identity(link: str, page_url: str) -> tuple[str, str]:
-    """(normalized product URL, source product id) of a card link, tracking and ad redirects removed."""
-    url = normalize_url(urljoin(page_url, link))
-    return url, urlsplit(url).path
+def listing_identity(link: str, page_url: str) -> tuple[ProductIdentity, str]:
+    """The product a card links to (canonical URL and key, tracking and ad redirects removed) and its
+    source product id: the platform's ids where the URL carries them, else the URL's path.
+    Raises :class:`NotAProductURL` when the link is a shop, category or search page."""
+    identity = canonical_product(urljoin(page_url, link))
+    platform, _, ids = identity.key.partition(":")
+    return identity, ids if platform != "url" else urlsplit(identity.url).path
 
 
 def observations_from_cards(
@@ -152,12 +157,16 @@ def observations_from_cards(
     quarantined: list[QuarantinedRecord] = []
     for card in cards:
         problem = None
-        price = None
         if not card.link:
             problem = "card has no product link"
         elif not card.title:
             problem = "card has no title"
         else:
+            try:
+                identity, source_product_id = listing_identity(card.link, page_url)
+            except NotAProductURL as error:
+                problem = f"card links to no product: {error}"
+        if problem is None:
             parsed = parse_price(card.price, currency_hint=currency)
             price = parsed.amount
             if price is None:
@@ -170,7 +179,6 @@ def observations_from_cards(
             continue
         original = parse_price(card.original_price, currency_hint=currency).amount if card.original_price else None
         sold = parse_sold(card.sold) if card.sold else SoldCount(None, None)
-        url, path = listing_identity(card.link, page_url)
         observations.append(
             ProductObservation(
                 partition_hour=partition_hour,
@@ -178,15 +186,15 @@ def observations_from_cards(
                 source_kind="browser",
                 snapshot_key=snapshot_key,
                 observed_at=observed_at,
-                product_key=product_key(source_name, f"url:{url}"),
-                source_product_id=path,
-                source_variant_id=None,
+                product_key=product_key(source_name, identity.key),
+                source_product_id=source_product_id,
+                source_variant_id=identity.variant_id,
                 title=card.title,
                 variant_title=None,
                 brand=brands.match(card.title, card.shop_name),
                 category=category,
                 sku=None,
-                product_url=url,
+                product_url=identity.url,
                 price=price,
                 compare_at_price=original if original is not None and original > price else None,
                 currency_code=parsed.currency or currency,

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from orchestration.formats.listing import extract_cards, first_sightings, observations_from_cards
-from orchestration.formats.normalize import BrandDictionary
+from orchestration.formats.normalize import BrandDictionary, product_key
 from orchestration.formats.recipes import load_recipe
 from radar_demo.catalog import DemoMarket
 from radar_demo.marketplace import DemoMarketplace
@@ -67,7 +67,10 @@ def test_another_site_is_a_recipe_not_code():
     observations, quarantined = observe(cards, "https://shopee.co.id/search?keyword=kopi")
     assert quarantined == []
     gayo, robusta = observations
-    assert gayo.product_url == "https://shopee.co.id/Kopi-Arabika-Gayo-250g-i.123456.7890123"  # sp_atk, xptdk dropped
+    # One identity for the listing: the canonical /product/<shop>/<item> URL, keyed on Shopee's ids.
+    assert gayo.product_url == "https://shopee.co.id/product/123456/7890123"
+    assert gayo.source_product_id == "123456.7890123"
+    assert gayo.product_key == product_key(gayo.source_name, "shopee:123456.7890123")
     assert (gayo.price, gayo.rating, gayo.sold_count, gayo.shop_city, gayo.brand) == (
         Decimal(85000), Decimal("4.8"), 1200, "KOTA MEDAN", "Toraja Hills")
     assert (robusta.price, robusta.rating, robusta.sold_count, robusta.shop_city) == (Decimal(12500), None, None, "KAB. LAMPUNG BARAT")

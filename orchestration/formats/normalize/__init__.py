@@ -11,6 +11,9 @@ from orchestration.formats.normalize.prices import (
     parse_sold,
 )
 from orchestration.formats.normalize.urls import (
+    NotAProductURL,
+    ProductIdentity,
+    canonical_product,
     is_tracking_parameter,
     normalize_url,
     product_key,
@@ -20,8 +23,11 @@ from orchestration.formats.normalize.urls import (
 
 __all__ = [
     "BrandDictionary",
+    "NotAProductURL",
+    "ProductIdentity",
     "ParsedPrice",
     "SoldCount",
+    "canonical_product",
     "is_tracking_parameter",
     "normalize_url",
     "parse_api_decimal",
