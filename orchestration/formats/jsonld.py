@@ -11,11 +11,14 @@ that the page only links to (``isRelatedTo``, ``isSimilarTo``, item lists) are n
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from decimal import Decimal
+from html import unescape
 from typing import Any
+from urllib.parse import urlsplit
 
 from selectolax.parser import HTMLParser
 
@@ -32,6 +35,12 @@ from orchestration.formats.rows import PRODUCTS_DOMAIN, ProductObservation, Quar
 PRODUCT_TYPES = {"Product", "ProductGroup", "IndividualProduct", "ProductModel"}
 AVAILABLE = {"instock", "limitedavailability", "onlineonly", "instoreonly", "preorder", "presale", "backorder"}
 UNAVAILABLE = {"outofstock", "soldout", "discontinued"}
+# Wrappers CMSs put around the JSON: HTML comments and (commented) CDATA markers.
+_WRAPPERS = re.compile(r"^\s*(?://\s*)?(?:<!--|<!\[CDATA\[)|(?://\s*)?(?:-->|\]\]>)\s*$")
+# An offer with only these keys (identity and boilerplate, no availability) and a price of 0 says
+# nothing but "no price here".
+PLACEHOLDER_KEYS = {"@type", "@id", "price", "priceCurrency", "url", "seller", "itemCondition", "priceValidUntil",
+                    "sku", "mpn", "gtin", "gtin8", "gtin12", "gtin13", "gtin14", "name"}
 RELATION_KEYS = {"isRelatedTo", "isSimilarTo", "isAccessoryOrSparePartFor", "isConsumableFor", "itemListElement"}
 
 
@@ -61,15 +70,81 @@ class NoProductError(ValueError):
 
 
 def json_ld_blocks(html: str) -> list[Any]:
-    """Every parseable ld+json block; invalid ones are skipped (pages often carry broken app blocks)."""
-    blocks = []
-    for node in HTMLParser(html).css('script[type="application/ld+json"]'):
+    """Every readable ld+json block of a page (see :func:`read_json_ld_blocks`)."""
+    return read_json_ld_blocks(html)[0]
+
+
+def read_json_ld_blocks(html: str) -> tuple[list[Any], list[str]]:
+    """(readable blocks, a reason per unreadable one).
+
+    Real pages carry JSON-LD that browsers and search engines still read: wrapped in HTML comments
+    or CDATA, with JavaScript comments, stray control characters, trailing commas or a lost closing
+    brace at the end. Those are repaired (:func:`repair_json`); anything else is reported, not guessed.
+    """
+    blocks, unreadable = [], []
+    for position, node in enumerate(HTMLParser(html).css('script[type="application/ld+json"]')):
         text = (node.text() or "").strip()
+        if not text:
+            continue
         try:
             blocks.append(json.loads(text, strict=False))
-        except ValueError:
             continue
-    return blocks
+        except ValueError:
+            pass
+        try:
+            blocks.append(json.loads(repair_json(text), strict=False))
+        except ValueError as error:
+            unreadable.append(f"ld+json block {position + 1}: {error}")
+    return blocks, unreadable
+
+
+def repair_json(text: str) -> str:
+    """Undo the damage browsers tolerate, outside strings only: comment and CDATA wrappers,
+    JavaScript comments, control characters, trailing commas, and closers missing at the end."""
+    text = _WRAPPERS.sub("", text).strip()
+    out: list[str] = []
+    closers: list[str] = []
+    in_string = escaped = False
+    position = 0
+    while position < len(text):
+        character = text[position]
+        if in_string:
+            out.append(character)
+            if escaped:
+                escaped = False
+            elif character == "\\":
+                escaped = True
+            elif character == '"':
+                in_string = False
+        elif character == '"':
+            in_string = True
+            out.append(character)
+        elif text.startswith("//", position):
+            newline = text.find("\n", position)
+            position = len(text) if newline < 0 else newline
+            continue
+        elif text.startswith("/*", position):
+            end = text.find("*/", position + 2)
+            position = len(text) if end < 0 else end + 2
+            continue
+        elif character in "{[":
+            closers.append("}" if character == "{" else "]")
+            out.append(character)
+        elif character in "}]":
+            while out and out[-1].isspace():
+                out.pop()
+            if out and out[-1] == ",":
+                out.pop()  # a trailing comma
+            if closers and closers[-1] == character:
+                closers.pop()
+            out.append(character)
+        elif ord(character) >= 0x20 or character in "\t\n\r":
+            out.append(character)
+        position += 1
+    repaired = "".join(out).rstrip().rstrip(",")
+    if in_string:
+        return repaired  # a string cut short: not guessed at
+    return repaired + "".join(reversed(closers))
 
 
 def _types(node: dict) -> set[str]:
@@ -143,8 +218,10 @@ def find_product(blocks: list[Any], page_url: str | None = None) -> dict:
 
 
 def _text(value: Any) -> str | None:
+    """Text as a reader should see it: HTML entities that themes leave in JSON-LD (``&amp;``,
+    ``&#8211;``) decoded, surrounding space removed."""
     if isinstance(value, str | int | float) and not isinstance(value, bool):
-        text = str(value).strip()
+        text = unescape(str(value)).strip()
         return text or None
     return None
 
@@ -182,12 +259,36 @@ def _strikethrough(offer: dict) -> Any:
     return None
 
 
-def _offers(node: dict, index: dict[str, dict]) -> list[dict]:
+def _offers(node: dict, index: dict[str, dict]) -> tuple[list[dict], dict | None]:
+    """The node's offers, and the AggregateOffer holding them, if any."""
     offers = _resolve(node.get("offers"), index)
-    if isinstance(offers, dict) and "AggregateOffer" in _types(offers) and isinstance(offers.get("offers"), list):
-        offers = offers["offers"]
+    aggregate = offers if isinstance(offers, dict) and "AggregateOffer" in _types(offers) else None
+    if aggregate is not None and isinstance(aggregate.get("offers"), list):
+        offers = aggregate["offers"]
     offers = offers if isinstance(offers, list) else [offers] if isinstance(offers, dict) else []
-    return [o for o in (_resolve(o, index) for o in offers) if isinstance(o, dict)]
+    return [o for o in (_resolve(o, index) for o in offers) if isinstance(o, dict)], aggregate
+
+
+def _is_placeholder(offer: dict, price: Decimal | None) -> bool:
+    """A price of 0 on an offer that is discontinued, out of stock or sold out, or that states
+    nothing else about itself, stands for "no price", not for a free item."""
+    if price != 0:
+        return False
+    return _availability(offer.get("availability")) is False or not (set(offer) - PLACEHOLDER_KEYS)
+
+
+def _same_site(url: str | None, page_url: str | None) -> bool:
+    return bool(url and page_url) and urlsplit(normalize_url(url)).netloc == urlsplit(normalize_url(page_url)).netloc
+
+
+def _item_page_url(blocks: list[Any], index: dict[str, dict], product: dict) -> str | None:
+    """The url of an ItemPage (or WebPage) whose mainEntity is the product."""
+    for node in _top_level_nodes(blocks):
+        if isinstance(node, dict) and _types(node) & {"ItemPage", "WebPage"}:
+            main = _resolve(node.get("mainEntity"), index)
+            if main is product:
+                return _text(node.get("url"))
+    return None
 
 
 def _identity(*candidates: Any) -> str | None:
@@ -208,20 +309,32 @@ def extract_offers(html: str, page_url: str | None = None) -> list[JsonLdOffer]:
         review_count = parse_count(str(rating_node.get("reviewCount") or rating_node.get("ratingCount") or ""))
     variants = [v for v in (_resolve(v, index) for v in product.get("hasVariant") or []) if isinstance(v, dict)]
     items = variants or [product]
+    # The page's own statement of its URL, preferred over the fetched one when it is the same site.
+    stated_url = next((url for url in (_text(product.get("url")), _item_page_url(blocks, index, product))
+                       if _same_site(url, page_url)), None) if page_url else None
+    product_name = _text(product.get("name"))
     results = []
     for item in items:
-        for offer in _offers(item, index) or [{}]:
-            currency = (_text(offer.get("priceCurrency")) or "").upper() or None
+        offers, aggregate = _offers(item, index)
+        for offer in offers or [{}]:
+            currency = (_text(offer.get("priceCurrency")) or _text((aggregate or {}).get("priceCurrency")) or "").upper() or None
             price, currency = _amount(offer.get("price", offer.get("lowPrice")), currency)
             price_max, _ = _amount(offer.get("highPrice"), currency)
+            if _is_placeholder(offer, price):
+                # The placeholder's 0 is no price; the aggregate's range is, when the page gives one.
+                price, _ = _amount((aggregate or {}).get("lowPrice"), currency)
+                price_max, _ = _amount((aggregate or {}).get("highPrice"), currency)
             compare_at, _ = _amount(_strikethrough(offer), currency)
-            url = _text(offer.get("url")) or _text(item.get("url")) or page_url
+            url = _text(offer.get("url")) or _text(item.get("url")) or stated_url or page_url
             identity = _identity(offer.get("sku"), item.get("sku"), offer.get("gtin13"), item.get("gtin13"),
                                  item.get("gtin"), item.get("productID"), item.get("@id"), url)
+            offer_name = _text(offer.get("name"))
+            variant_name = (_text(item.get("name")) if item is not product else None) or (
+                offer_name if offer_name and offer_name != product_name else None)
             results.append(
                 JsonLdOffer(
-                    product_name=_text(product.get("name")),
-                    variant_name=_text(item.get("name")) if item is not product else None,
+                    product_name=product_name,
+                    variant_name=variant_name,
                     brand=_brand(item.get("brand"), index) or group_brand,
                     category=_text(product.get("category")),
                     sku=_text(offer.get("sku")) or _text(item.get("sku")),

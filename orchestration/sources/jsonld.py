@@ -13,7 +13,7 @@ from logging import Logger
 from typing import Any
 
 from orchestration.config import JsonLdSource
-from orchestration.formats.jsonld import observations_from_page
+from orchestration.formats.jsonld import observations_from_page, read_json_ld_blocks
 from orchestration.formats.normalize import BrandDictionary
 from orchestration.formats.responses import FetchedResponse, SourceFormatError, require_ok
 from orchestration.formats.rows import ProductPage
@@ -74,7 +74,10 @@ def write_snapshot(source: JsonLdSource, writer: SnapshotWriter, log: Logger) ->
                 gone += 1
             else:
                 require_ok(response, "product page", "html")
-            writer.add(response, 0 if response.status in GONE_STATUSES else 1, "html", role="product_page")
+            # Blocks no repair can read are kept in the manifest, where an operator sees what a page lost.
+            unreadable = [] if response.status in GONE_STATUSES else read_json_ld_blocks(response.body.decode("utf-8", "replace"))[1]
+            writer.add(response, 0 if response.status in GONE_STATUSES else 1, "html", role="product_page",
+                       **({"unreadable_jsonld": unreadable} if unreadable else {}))
             if number % 50 == 0 or number == len(selected):
                 log.info(f"{source.name}: {number}/{len(selected)} product pages fetched")
         if len(queue) > len(selected):

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from orchestration.formats.jsonld import NoProductError, extract_offers, json_ld_blocks
+from orchestration.formats.jsonld import NoProductError, extract_offers, json_ld_blocks, read_json_ld_blocks
 from tests.support import FIXTURES
 
 D = Decimal
@@ -63,3 +63,67 @@ def test_product_group_variants_inherit_brand_and_rating():
 def test_page_without_a_product_is_an_error():
     with pytest.raises(NoProductError):
         offers("no_product.html")
+
+
+BROKEN_BUT_READABLE = [
+    ('// theme comment\n{"@type": "Product", /* inline */ "name": "Serum", "url": "https://x.example/a//b"}', "Serum"),
+    ('<!--\n{"@type": "Product", "name": "Serum"}\n-->', "Serum"),
+    ('//<![CDATA[\n{"@type": "Product", "name": "Serum"}\n//]]>', "Serum"),
+    ('<![CDATA[{"@type": "Product", "name": "Serum"}]]>', "Serum"),
+    ('{"@type": "Product",\x0b "name": "Serum", "offers": [{"price": "1.00",},],}', "Serum"),
+    ('{"@type": "Product", "name": "Serum", "offers": {"price": "12.00"}', "Serum"),  # a lost closing brace
+    ('{"@type": "Product", "name": "Serum", "offers": [{"price": "12.00"}', "Serum"),  # two closers lost
+    ('{"@type": "Product", "name": "Serum // not a comment", "description": "/* nor this */"}', "Serum // not a comment"),
+]
+UNREADABLE = [
+    '{"@type": "Product", "name": "Ser',  # a string cut short: not guessed
+    '{"@type": "Product" "name": "x"}',  # a missing comma in the middle
+    '{"@type": "Product", "name": undefined}',
+]
+
+
+def script(text: str) -> str:
+    return f'<script type="application/ld+json">{text}</script>'
+
+
+@pytest.mark.parametrize(("block", "name"), BROKEN_BUT_READABLE)
+def test_json_ld_that_browsers_read_is_repaired(block, name):
+    blocks, unreadable = read_json_ld_blocks(script(block))
+    assert unreadable == [] and blocks[0]["name"] == name
+
+
+@pytest.mark.parametrize("block", UNREADABLE)
+def test_json_ld_that_cannot_be_repaired_is_reported_not_guessed(block):
+    blocks, unreadable = read_json_ld_blocks(script(block))
+    assert blocks == [] and len(unreadable) == 1 and unreadable[0].startswith("ld+json block 1: ")
+
+
+def test_a_page_with_damaged_json_ld_still_gives_its_product():
+    html = (FIXTURES / "jsonld" / "broken_blocks.html").read_text()
+    (offer,) = extract_offers(html)
+    assert (offer.product_name, offer.brand, offer.price, offer.currency, offer.is_available) == (
+        "Lumiere Night Cream 50ml", "Lumiere", D("34.00"), "EUR", True)
+    assert len(read_json_ld_blocks(html)[1]) == 1  # the cut breadcrumb block, reported
+
+
+def test_placeholder_offers_of_zero_take_the_aggregate_range_and_never_a_zero_price():
+    low, high = offers("placeholder_offers.html")
+    assert [(o.sku, o.price, o.price_max) for o in (low, high)] == [
+        ("VER-CM-50", D("19.00"), D("29.00")), ("VER-CM-100", D("19.00"), D("29.00"))]
+    sold_out = ('{"@type": "Product", "name": "Sample", "sku": "S", "offers": {"@type": "Offer", "price": "0", '
+                '"priceCurrency": "GBP", "availability": "https://schema.org/SoldOut"}}')
+    (offer,) = extract_offers(script(sold_out))
+    assert offer.price is None  # quarantined downstream as "no readable price", never a price of 0
+    free = ('{"@type": "Product", "name": "Free sample", "offers": {"@type": "Offer", "price": "0", '
+            '"priceCurrency": "GBP", "availability": "https://schema.org/InStock"}}')
+    assert extract_offers(script(free))[0].price == 0  # in stock at 0 is a free item
+
+
+def test_entities_are_decoded_offer_names_become_variants_and_the_stated_url_wins():
+    sand, moss = offers("entities_and_offer_names.html",
+                        page_url="https://hearth.example/products/linen-throw?utm_source=newsletter&variant=2")
+    assert sand.product_name == "Linen Throw – Stonewashed & Soft"
+    assert (sand.brand, sand.category) == ("Hearth & Loom", "Home & Living")
+    assert (sand.variant_name, moss.variant_name) == ("Sand / 130×170", None)  # an offer named like the product
+    assert sand.url == moss.url == "https://hearth.example/products/linen-throw"
+    assert (moss.is_available, moss.price) == (False, D("52.00"))
