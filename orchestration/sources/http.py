@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -88,7 +89,7 @@ class PoliteHttpClient:
             except (httpx.TimeoutException, httpx.TransportError) as error:
                 raise RetryableFailure(f"{type(error).__name__}: {error}") from None
             if response.status_code in RETRYABLE_STATUSES:
-                raise RetryableFailure(f"HTTP {response.status_code}",
+                raise RetryableFailure(describe_retryable_status(response.status_code, response.headers, response.content),
                                        parse_retry_after(response.headers.get("retry-after")))
             self.stats.bytes += len(response.content)
             return FetchedResponse(
@@ -108,3 +109,24 @@ class PoliteHttpClient:
         return call_with_retries(attempt, what=f"GET {httpx.URL(url, params=params)}", policy=self.policy,
                                  rng=self._rng, before_attempt=wait_for_slot, on_retry=count_retry,
                                  clock=self._clock, sleep=self._sleep)
+
+
+_CLOUDFLARE_CODE = re.compile(rb'(?:error[ _]code["\s:]*|Error\s+)(1\d{3})\b', re.IGNORECASE)
+CLOUDFLARE_BLOCKS = {"1015": "rate limited by Cloudflare", "1020": "access denied by a Cloudflare firewall rule",
+                     "1010": "the client's browser signature banned by Cloudflare"}
+
+
+def describe_retryable_status(status: int, headers: Mapping[str, str], body: bytes) -> str:
+    """``HTTP 429``, or, when Cloudflare's edge answered, which block it was: error 1015 is
+    Cloudflare rate-limiting this client, not the shop's own server saying so."""
+    lowered = {name.lower(): value for name, value in headers.items()}
+    if "cf-ray" not in lowered and "cloudflare" not in lowered.get("server", "").lower():
+        return f"HTTP {status}"
+    match = _CLOUDFLARE_CODE.search(body[:4000])
+    if match:
+        code = match.group(1).decode()
+        kind = f"{CLOUDFLARE_BLOCKS.get(code, 'blocked by Cloudflare')} (error {code})"
+    else:
+        kind = "answered by Cloudflare's edge"
+    ray = f", ray {lowered['cf-ray']}" if "cf-ray" in lowered else ""
+    return f"HTTP {status}: {kind}{ray}"

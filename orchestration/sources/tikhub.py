@@ -144,10 +144,15 @@ class TargetResult:
     kind: str  # hashtag | keyword
     name: str
     pages: int = 0
-    videos: int = 0
     ads_skipped: int = 0
     error: str | None = None
     authors: dict[str, str] = field(default_factory=dict)  # sec_uid or uid -> which id kind
+    video_ids: set[str] = field(default_factory=set)
+
+    @property
+    def videos(self) -> int:
+        """Distinct videos found: a feed that shifts while we page repeats some."""
+        return len(self.video_ids)
 
 
 def _page_loop(client: TikHubClient, writer: SnapshotWriter, result: TargetResult, pages: int,
@@ -159,7 +164,7 @@ def _page_loop(client: TikHubClient, writer: SnapshotWriter, result: TargetResul
         page = read(data)
         writer.add(response, len(page.videos), role=role, target=result.name, target_kind=result.kind, cursor=cursor)
         result.pages += 1
-        result.videos += len(page.videos)
+        result.video_ids.update(video.aweme_id for video in page.videos)
         result.ads_skipped += page.ads_skipped
         for video in page.videos:
             if video.author_sec_uid:

@@ -4,6 +4,7 @@ import random
 
 import pytest
 
+from orchestration.sources.http import describe_retryable_status
 from orchestration.sources.retry import (
     RetryableFailure,
     RetryPolicy,
@@ -60,3 +61,17 @@ def test_the_time_cap_stops_before_a_wait_that_would_pass_it():
     policy = RetryPolicy(max_attempts=10, max_total_seconds=5)
     with pytest.raises(SourceUnavailableError, match=r"after 1 attempt\(s\).*next wait of 60.0s would pass the 5s cap"):
         run([RetryableFailure("HTTP 429", retry_after=60.0)] * 10, policy)
+
+
+@pytest.mark.parametrize(("headers", "body", "expected"), [
+    ({}, b"Too Many Requests", "HTTP 429"),
+    ({"Server": "cloudflare", "CF-RAY": "8a1b2c3d4e5f-SIN"}, b"<title>Access denied | shop.example used Cloudflare to "
+     b"restrict access</title><span>Error 1015</span> You are being rate limited",
+     "HTTP 429: rate limited by Cloudflare (error 1015), ray 8a1b2c3d4e5f-SIN"),
+    ({"cf-ray": "77-CGK"}, b'{"title": "Error 1015: You are being rate limited", "error_code": 1015}',
+     "HTTP 429: rate limited by Cloudflare (error 1015), ray 77-CGK"),
+    ({"server": "cloudflare"}, b"error code: 1020", "HTTP 429: access denied by a Cloudflare firewall rule (error 1020)"),
+    ({"server": "cloudflare"}, b"<html>busy</html>", "HTTP 429: answered by Cloudflare's edge"),
+])
+def test_a_cloudflare_block_is_named_as_one(headers, body, expected):
+    assert describe_retryable_status(429, headers, body) == expected
