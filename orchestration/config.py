@@ -80,6 +80,11 @@ class _SourceBase(_Strict):
         description="Name of an environment variable holding a proxy URL (http://user:pass@host:port). "
         "Unset variable: no proxy. An unreachable proxy fails the partition at once.",
     )
+    respect_robots_txt: bool = Field(
+        default=True,
+        description="Honour the host's robots.txt (RFC 9309). Set false only for a shop that granted you "
+                    "permission; every run then logs that robots.txt is ignored.",
+    )
 
     @field_validator("name")
     @classmethod

@@ -59,6 +59,14 @@ _MARKET_PRODUCT = re.compile(r"^/marketplace/p/[^/]+/[^/]+$")
 _MARKET_IMAGE = re.compile(r"^/marketplace/img/(?P<id>\d+)\.svg$")
 
 
+# What a real market publishes: the catalogue is open, the ad-click redirects and the demo's
+# control endpoints are not for crawlers.
+DEFAULT_ROBOTS_TXT = """User-agent: *
+Disallow: /_demo/
+Disallow: /marketplace/promo/
+"""
+
+
 @dataclass
 class ServerFaults:
     """Misbehaviour to inject; counters are consumed request by request."""
@@ -76,6 +84,8 @@ class ServerFaults:
     tikhub_no_balance: bool = False  # every TikHub call answers 402
     tikhub_failing_hashtag: str | None = None  # this hashtag's video list answers 400
     tikhub_corrupt_videos: int = 0  # the first N videos of each hashtag page lose their aweme_id
+    robots_txt: str | None = None  # replaces the market's robots.txt
+    robots_status: int = 200  # answer /robots.txt with this status (404: none published, 503: unavailable)
 
 
 class _TokenBucket:
@@ -318,6 +328,9 @@ class DemoMarketServer:
             def do_GET(self) -> None:
                 parts = urlsplit(self.path)
                 query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
+                if parts.path == "/robots.txt":
+                    body = server.faults.robots_txt if server.faults.robots_txt is not None else DEFAULT_ROBOTS_TXT
+                    return self._send(server.faults.robots_status, body.encode(), "text/plain; charset=utf-8")
                 if parts.path == "/_demo/health":
                     return self._send(200, b'{"status":"ok","demo":true}', "application/json")
                 if parts.path == "/_demo/clock":

@@ -76,6 +76,10 @@ class PoliteHttpClient:
     def close(self) -> None:
         self._client.close()
 
+    def slow_down(self, host: str, interval_seconds: float) -> None:
+        """A stricter interval for one host (robots.txt ``Crawl-delay``)."""
+        self._limiter.slow_down(host.lower(), interval_seconds)
+
     def get(self, url: str, params: Mapping[str, str | int] | None = None) -> FetchedResponse:
         host = urlsplit(url).netloc.lower()
 

@@ -21,17 +21,22 @@ from orchestration.formats.sitemap import parse_sitemap
 from orchestration.snapshots.manifest import ArchivedPage, SnapshotWriter, fetched_at
 from orchestration.sources.http import PoliteHttpClient
 from orchestration.sources.proxy import ProxyUnreachableError, proxy_from_source
+from orchestration.sources.robots import RobotsDisallowedError, RobotsGate, robots_gate
 
 MAX_SITEMAP_DEPTH = 3  # sitemap index -> sitemap -> urls, with room for one more level
 GONE_STATUSES = frozenset({404, 410})  # a delisted product: recorded, staged as nothing
 
 
-def product_page_urls(client: PoliteHttpClient, source: JsonLdSource) -> Iterator[tuple[FetchedResponse | None, list[str]]]:
-    """Yield (sitemap response, its product URLs) per sitemap fetched, then (None, source.urls)."""
+def product_page_urls(client: PoliteHttpClient, source: JsonLdSource,
+                      robots: RobotsGate) -> Iterator[tuple[FetchedResponse | None, list[str]]]:
+    """Yield (sitemap response, its product URLs) per sitemap fetched, then (None, source.urls).
+    A sitemap robots.txt disallows is skipped (and recorded by ``robots``)."""
     pattern = re.compile(source.url_pattern) if source.url_pattern else None
     pending = [(source.sitemap_url, 0)] if source.sitemap_url else []
     while pending:
         url, depth = pending.pop(0)
+        if not robots.allows(url):
+            continue
         response = client.get(url)
         require_ok(response, "sitemap", "xml")
         sitemap = parse_sitemap(response.body, response.url)
@@ -50,9 +55,10 @@ def write_snapshot(source: JsonLdSource, writer: SnapshotWriter, log: Logger) ->
     """
     proxy = proxy_from_source(source.proxy_env, source.proxy_url)
     with PoliteHttpClient(source.rate_limit_per_second, proxy=proxy.url if proxy else None) as client:
+        robots = robots_gate(client, source.name, source.respect_robots_txt, log)
         seen: set[str] = set()
         queue: list[str] = []
-        for response, urls in product_page_urls(client, source):
+        for response, urls in product_page_urls(client, source, robots):
             if response is not None:
                 writer.add(response, len(urls), "xml", role="sitemap")
                 log.info(f"{source.name}: sitemap {response.url} lists {len(urls)} product pages")
@@ -60,6 +66,14 @@ def write_snapshot(source: JsonLdSource, writer: SnapshotWriter, log: Logger) ->
                 if url not in seen:
                     seen.add(url)
                     queue.append(url)
+        if robots.disallowed and not queue:
+            raise RobotsDisallowedError(f"{source.name}: robots.txt disallows every sitemap it names "
+                                        f"({', '.join(robots.disallowed)}); nothing fetched")
+        listed = len(queue)
+        queue = [url for url in queue if robots.allows(url)]
+        if listed and not queue:
+            raise RobotsDisallowedError(f"{source.name}: robots.txt disallows all {listed} product pages; nothing "
+                                        "fetched (set respect_robots_txt: false only if the shop granted permission)")
         if not queue:
             raise SourceFormatError(
                 f"{source.name}: no product page URLs (sitemap {source.sitemap_url or '-'}, pattern "
@@ -82,15 +96,16 @@ def write_snapshot(source: JsonLdSource, writer: SnapshotWriter, log: Logger) ->
                 log.info(f"{source.name}: {number}/{len(selected)} product pages fetched")
         if len(queue) > len(selected):
             log.warning(f"{source.name}: {len(queue)} product pages listed, fetched the first max_pages={source.max_pages}")
-    return {"truncated": len(queue) > len(selected), "listed_pages": len(queue), "gone_pages": gone,
-            "retries": client.stats.retries, "rate_limit_per_second": source.rate_limit_per_second}
+    return {"truncated": len(queue) > len(selected), "listed_pages": listed, "gone_pages": gone,
+            "retries": client.stats.retries, "rate_limit_per_second": source.rate_limit_per_second,
+            **robots.manifest_extras()}
 
 
 class JsonLdConnector:
     kind = "jsonld"
     version = "1.0.0"
     describes = "sitemap and product pages (schema.org JSON-LD)"
-    permanent_errors = (SourceFormatError, ProxyUnreachableError)
+    permanent_errors = (SourceFormatError, ProxyUnreachableError, RobotsDisallowedError)
 
     def check(self, source: JsonLdSource) -> None:
         """Nothing beyond the config's own validation."""

@@ -55,16 +55,25 @@ class HostRateLimiter:
 
     def __init__(self, rate_per_second: float, clock: Callable[[], float], sleep: Callable[[float], None]):
         self._interval = 1.0 / rate_per_second
+        self._host_intervals: dict[str, float] = {}
         self._next_slot: dict[str, float] = {}
         self._lock = threading.Lock()
         self._clock = clock
         self._sleep = sleep
 
+    def slow_down(self, host: str, interval_seconds: float) -> None:
+        """Space requests to ``host`` at least ``interval_seconds`` apart (never faster than the rate)."""
+        with self._lock:
+            self._host_intervals[host] = max(interval_seconds, self._interval)
+
+    def interval(self, host: str) -> float:
+        return self._host_intervals.get(host, self._interval)
+
     def wait(self, host: str) -> float:
         with self._lock:
             now = self._clock()
             slot = max(now, self._next_slot.get(host, now))
-            self._next_slot[host] = slot + self._interval
+            self._next_slot[host] = slot + self._host_intervals.get(host, self._interval)
         delay = slot - now
         if delay > 0:
             self._sleep(delay)

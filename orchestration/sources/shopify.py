@@ -21,6 +21,7 @@ from orchestration.snapshots.manifest import ArchivedPage, SnapshotWriter, fetch
 from orchestration.sources.connector import quarantined_page
 from orchestration.sources.http import PoliteHttpClient
 from orchestration.sources.proxy import ProxyUnreachableError, proxy_from_source
+from orchestration.sources.robots import RobotsDisallowedError, robots_gate
 
 PAGE_SIZE = 250  # Shopify's maximum `limit`
 
@@ -52,6 +53,8 @@ def write_snapshot(source: ShopifySource, writer: SnapshotWriter, log: Logger) -
     """Page the catalogue into ``writer``; returns the manifest extras."""
     proxy = proxy_from_source(source.proxy_env, source.proxy_url)
     with PoliteHttpClient(source.rate_limit_per_second, proxy=proxy.url if proxy else None) as client:
+        robots = robots_gate(client, source.name, source.respect_robots_txt, log)
+        robots.require(products_json_url(source), "catalogue")
         reached_end = False
         for pages, (response, products) in enumerate(fetch_catalog_pages(client, source), start=1):
             writer.add(response, products)
@@ -60,14 +63,14 @@ def write_snapshot(source: ShopifySource, writer: SnapshotWriter, log: Logger) -
     if not reached_end:
         log.warning(f"{source.name}: stopped at max_pages={source.max_pages} before an empty page; catalogue truncated")
     return {"truncated": not reached_end, "retries": client.stats.retries,
-            "rate_limit_per_second": source.rate_limit_per_second}
+            "rate_limit_per_second": source.rate_limit_per_second, **robots.manifest_extras()}
 
 
 class ShopifyConnector:
     kind = "shopify"
     version = "1.0.0"
     describes = "products.json pages"
-    permanent_errors = (SourceFormatError, ProxyUnreachableError)
+    permanent_errors = (SourceFormatError, ProxyUnreachableError, RobotsDisallowedError)
 
     def check(self, source: ShopifySource) -> None:
         """Nothing beyond the config's own validation."""

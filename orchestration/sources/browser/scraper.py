@@ -29,6 +29,7 @@ from orchestration.formats.responses import FetchedResponse
 from orchestration.formats.rows import ProductObservation, ProductPage
 from orchestration.snapshots.manifest import ArchivedPage, SnapshotWriter, fetched_at
 from orchestration.sources.browser.runtime import BrowserUnavailableError, launch_chromium
+from orchestration.sources.http import PoliteHttpClient
 from orchestration.sources.proxy import ProxyUnreachableError, proxy_from_source
 from orchestration.sources.retry import (
     RETRYABLE_STATUSES,
@@ -39,6 +40,7 @@ from orchestration.sources.retry import (
     call_with_retries,
     parse_retry_after,
 )
+from orchestration.sources.robots import RobotsDisallowedError, RobotsGate, robots_gate
 
 PROXY_ERRORS = ("ERR_PROXY_CONNECTION_FAILED", "ERR_TUNNEL_CONNECTION_FAILED", "ERR_SOCKS_CONNECTION_FAILED",
                 "ERR_PROXY_AUTH", "ERR_NO_SUPPORTED_PROXIES", "ERR_MANDATORY_PROXY_CONFIGURATION_FAILED")
@@ -70,14 +72,16 @@ class WatchResult:
     pages: int = 0
     cards: int = 0
     no_results: bool = False
+    robots_disallowed: bool = False  # robots.txt stopped this entry (at its first page or a later one)
 
 
 class ListingScraper:
     """Reads a source's watchlist in one browser; contexts are recycled every few pages."""
 
     def __init__(self, browser: Any, source: BrowserSource, recipe: Recipe, writer: SnapshotWriter, log: Logger,
-                 policy: RetryPolicy | None = None, seed: str | None = None):
+                 policy: RetryPolicy | None = None, seed: str | None = None, robots: RobotsGate | None = None):
         self.browser = browser
+        self.robots = robots
         self.source = source
         self.recipe = recipe
         self.writer = writer
@@ -247,6 +251,9 @@ class ListingScraper:
         result = WatchResult(watch.label)
         url: str | None = self.start_url(watch)
         while url and result.pages < self.source.max_pages and result.cards < self.source.max_items:
+            if self.robots is not None and not self.robots.allows(url):
+                result.robots_disallowed = True
+                break
             page = self._current_page()
             number = len(self.writer.requests) + 1
             self._navigation_statuses.clear()
@@ -286,9 +293,12 @@ def write_snapshot(source: BrowserSource, writer: SnapshotWriter, log: Logger) -
     recipe = load_recipe(source.recipe)
     proxy = proxy_from_source(source.proxy_env, source.proxy_url)
     results = []
-    with launch_chromium(proxy) as (browser, browser_description):
+    with launch_chromium(proxy) as (browser, browser_description), \
+            PoliteHttpClient(source.rate_limit_per_second, proxy=proxy.url if proxy else None) as robots_client:
         log.info(f"{source.name}: {browser_description}, recipe {recipe.site}, locale {recipe.locale}, {recipe.timezone}")
         scraper = ListingScraper(browser, source, recipe, writer, log)
+        scraper.robots = robots = robots_gate(robots_client, source.name, source.respect_robots_txt, log,
+                                              slow_down=scraper.limiter.slow_down)
         try:
             for watch in source.watchlist:
                 started = time.monotonic()
@@ -298,7 +308,10 @@ def write_snapshot(source: BrowserSource, writer: SnapshotWriter, log: Logger) -
                          f"in {time.monotonic() - started:.1f}s" + (" (no results)" if result.no_results else ""))
         finally:
             scraper.close()
-    if all(result.no_results for result in results):
+    if all(result.robots_disallowed and not result.pages for result in results):
+        raise RobotsDisallowedError(f"{source.name}: robots.txt disallows every watchlist page "
+                                    f"({', '.join(robots.disallowed)}); nothing fetched")
+    if all(result.no_results for result in results if not result.robots_disallowed):
         raise BlockedPageError(
             f"{source.name}: every watchlist entry answered 'no results'; that is a blocked or broken scrape, not an empty market"
         )
@@ -311,6 +324,7 @@ def write_snapshot(source: BrowserSource, writer: SnapshotWriter, log: Logger) -
         "contexts": scraper.contexts_opened,
         "watches": {result.label: {"pages": result.pages, "cards": result.cards, "no_results": result.no_results}
                     for result in results},
+        **robots.manifest_extras(),
     }
 
 
@@ -318,7 +332,8 @@ class BrowserConnector:
     kind = "browser"
     version = "1.0.0"
     describes = "rendered listing pages (HTML, via headless Chromium)"
-    permanent_errors = (ProxyUnreachableError, BlockedPageError, BrowserUnavailableError, RecipeError)
+    permanent_errors = (ProxyUnreachableError, BlockedPageError, BrowserUnavailableError, RecipeError,
+                        RobotsDisallowedError)
 
     def check(self, source: BrowserSource) -> None:
         """The recipe must exist and be valid (RecipeError names the file and the key)."""
