@@ -262,8 +262,11 @@ class DemoMarketServer:
             return 402, tikhub_pages.error_body(402, "Insufficient balance", router), json_type
         app = "/api/v1/tiktok/app/v3"
         count = int(query.get("count", "20")) if query.get("count", "20").isdigit() else 20
-        if router == f"{app}/fetch_hashtag_detail":
-            data = tikhub_pages.hashtag_detail(population, query.get("ch_name", "").lower())
+        if router == f"{app}/fetch_hashtag_search_result":
+            data = tikhub_pages.hashtag_search(query.get("keyword", ""), HASHTAGS)
+        elif router == f"{app}/fetch_hashtag_detail":
+            name = tikhub_pages.hashtag_name_for(query.get("ch_id", ""), HASHTAGS)
+            data = tikhub_pages.hashtag_detail(population, name or "")
         elif router == f"{app}/fetch_hashtag_video_list":
             name = tikhub_pages.hashtag_name_for(query.get("ch_id", ""), HASHTAGS)
             if name is None or name == self.faults.tikhub_failing_hashtag:

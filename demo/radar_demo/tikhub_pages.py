@@ -75,6 +75,15 @@ def hashtag_detail(population: DemoCreatorPopulation, name: str) -> dict:
     return {"ch_info": {"cid": cid, "cha_name": name, "user_count": 1000, "view_count": 10_000_000}, "status_code": 0}
 
 
+def hashtag_search(keyword: str, names: tuple[str, ...]) -> dict:
+    """Challenges matching a keyword, as TikTok's hashtag search lists them: the exact name first
+    when it exists, then longer names containing it (``serum`` also finds ``serumtok``)."""
+    keyword = keyword.lower().lstrip("#")
+    found = [name for name in names if keyword and keyword in name] + ([f"{keyword}tok"] if keyword else [])
+    rows = [{"challenge_info": hashtag_detail(None, name)["ch_info"]} for name in sorted(found, key=len)]
+    return {"challenge_list": rows, "cursor": len(rows), "has_more": 0, "status_code": 0}
+
+
 def hashtag_name_for(cid: str, names: tuple[str, ...]) -> str | None:
     return next((name for name in names if hashtag_detail(None, name)["ch_info"]["cid"] == cid), None)
 

@@ -237,3 +237,22 @@ def web_profile(data: dict[str, Any]) -> CreatorProfile:
         signature=user.get("signature") if isinstance(user.get("signature"), str) else None,
         avatar_url=_text(user.get("avatarThumb")),
     )
+
+
+def challenge_id_for(data: dict[str, Any], name: str) -> tuple[str | None, list[str]]:
+    """The ``cid`` of the challenge named exactly ``name`` (case-insensitive) in a
+    ``fetch_hashtag_search_result`` answer, and the names it did list (for the error message)."""
+    listed = data.get("challenge_list") if isinstance(data.get("challenge_list"), list) else []
+    names = []
+    for row in listed:
+        info = row.get("challenge_info", row) if isinstance(row, dict) else None
+        if not isinstance(info, dict):
+            continue
+        found = str(info.get("cha_name") or "")
+        if not found:
+            continue
+        names.append(found)
+        if found.lower() == name.lower().lstrip("#") and info.get("cid"):
+            return str(info["cid"]), names
+    return None, names
+

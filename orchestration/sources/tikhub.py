@@ -33,6 +33,7 @@ from orchestration.formats.tikhub import (
     TikHubFormatError,
     VideoPage,
     app_profile,
+    challenge_id_for,
     envelope_data,
     hashtag_video_page,
     search_video_page,
@@ -176,15 +177,21 @@ def _page_loop(client: TikHubClient, writer: SnapshotWriter, result: TargetResul
         cursor = page.next_cursor if page.next_cursor is not None and page.next_cursor > cursor else cursor + step
 
 
+HASHTAG_LOOKUP = "fetch_hashtag_search_result"
+
+
 def search_hashtag(client: TikHubClient, writer: SnapshotWriter, search: CreatorSearch, result: TargetResult, hashtag) -> None:
     challenge_id = hashtag.id
     if challenge_id is None:
-        response, data = client.get(f"{APP}/fetch_hashtag_detail", {"ch_name": hashtag.name})
-        info = data.get("ch_info") if isinstance(data.get("ch_info"), dict) else {}
-        challenge_id = str(info.get("cid") or "")
-        writer.add(response, 0, role="hashtag_detail", target=hashtag.name, target_kind="hashtag")
-        if not challenge_id:
-            raise TikHubApiError(f"hashtag #{hashtag.name}: the detail response has no ch_info.cid")
+        # fetch_hashtag_detail takes only a ch_id; a name is resolved through the hashtag search.
+        response, data = client.get(f"{APP}/{HASHTAG_LOOKUP}", {"keyword": hashtag.name, "offset": 0, "count": 10})
+        writer.add(response, 0, role="hashtag_lookup", target=hashtag.name, target_kind="hashtag")
+        challenge_id, listed = challenge_id_for(data, hashtag.name)
+        if challenge_id is None:
+            raise TikHubApiError(
+                f"hashtag #{hashtag.name}: {APP}/{HASHTAG_LOOKUP}?keyword={hashtag.name} lists no challenge named "
+                f"exactly {hashtag.name!r} (it listed {', '.join(listed[:5]) or 'none'}); give the hashtag's ch_id in "
+                "the config ({name: ..., id: ...}) or fix the name")
     _page_loop(client, writer, result, search.pages_per_hashtag,
                lambda cursor: client.get(f"{APP}/fetch_hashtag_video_list",
                                          {"ch_id": challenge_id, "cursor": cursor, "count": search.videos_per_page}),

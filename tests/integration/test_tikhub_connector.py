@@ -35,8 +35,9 @@ def scrape(lake, creator_search, api_key=DEMO_API_KEY):
 def test_hashtags_keywords_and_profiles(market_server, lake):
     manifest = scrape(lake, search(market_server))
     roles = [request["role"] for request in manifest["requests"]]
-    # Names resolve to challenge ids first; each target reads up to 2 pages; then one profile per author.
-    assert roles.count("hashtag_detail") == 2 and roles.count("hashtag_videos") == 4 and roles.count("keyword_search") == 2
+    # Names resolve to challenge ids through the hashtag search first (the exact name, not "serumtok");
+    # each target reads up to 2 pages; then one profile per author.
+    assert roles.count("hashtag_lookup") == 2 and roles.count("hashtag_videos") == 4 and roles.count("keyword_search") == 2
     assert roles.count("profile") == manifest["authors"] > 0
     assert manifest["targets"]["keyword:serum"]["ads_skipped"] > 0
     assert manifest["coverage"] == 1.0 and manifest["profile_failures"] == {}
@@ -96,3 +97,13 @@ def test_the_key_is_in_no_stored_byte_and_no_log_line(market_server, lake, caplo
     pages = b"".join(body for _, body in read_pages(lake, manifest))
     assert DEMO_API_KEY.encode() not in stored + pages
     assert DEMO_API_KEY not in caplog.text and "Bearer" not in caplog.text
+
+
+def test_a_hashtag_name_that_resolves_to_no_challenge_fails_that_hashtag_and_counts_in_coverage(market_server, lake):
+    manifest = scrape(lake, search(market_server, hashtags=["kopi", "nosuchtag"]))
+    error = manifest["targets"]["hashtag:nosuchtag"]["error"]
+    assert "fetch_hashtag_search_result?keyword=nosuchtag lists no challenge named exactly 'nosuchtag'" in error
+    assert "it listed nosuchtagtok" in error
+    assert manifest["targets"]["hashtag:kopi"]["error"] is None
+    assert manifest["coverage"] < 1.0
+

@@ -8,6 +8,7 @@ import pytest
 from orchestration.formats.tikhub import (
     TikHubFormatError,
     app_profile,
+    challenge_id_for,
     count,
     envelope_data,
     hashtag_video_page,
@@ -95,3 +96,14 @@ def test_redaction_and_error_descriptions():
                              "ray_id": "r1", "retryable": True, "retry_after": 5}).encode()
     assert describe_error(429, cloudflare, key).startswith("Cloudflare edge block 1015 (HTTP 429): Error 1015; slow down")
     assert describe_error(500, b"oops " + key.encode(), key) == "HTTP 500: oops [REDACTED]"
+
+
+def test_a_hashtag_name_resolves_to_the_challenge_named_exactly_so():
+    data = {"challenge_list": [
+        {"challenge_info": {"cid": "111", "cha_name": "serumtok"}},
+        {"challenge_info": {"cid": "222", "cha_name": "Serum"}},
+        {"not_a_challenge": True}, "junk"]}
+    assert challenge_id_for(data, "serum") == ("222", ["serumtok", "Serum"])
+    assert challenge_id_for(data, "#serum")[0] == "222"
+    assert challenge_id_for(data, "glow") == (None, ["serumtok", "Serum"])
+    assert challenge_id_for({"challenge_list": None}, "serum") == (None, [])
