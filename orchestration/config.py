@@ -74,12 +74,17 @@ class _SourceBase(_Strict):
     """What every product source has: a name, a politeness budget and an optional proxy."""
 
     name: str = Field(description="Unique source name: lowercase letters, digits, '-' or '_'.")
+    currency: str  # each kind states its own default and meaning
     rate_limit_per_second: float = Field(default=1.0, gt=0, le=50, description="Per-host request budget.")
     proxy_env: str | None = Field(
         default=None,
         description="Name of an environment variable holding a proxy URL (http://user:pass@host:port). "
         "Unset variable: no proxy. An unreachable proxy fails the partition at once.",
     )
+    extra_currencies: list[str] = Field(
+        default_factory=list,
+        description="Other ISO 4217 codes this source prices in besides its currency (a marketplace or a shop "
+                    "selling to several countries); a price in any other currency is held back.")
     respect_robots_txt: bool = Field(
         default=True,
         description="Honour the host's robots.txt (RFC 9309). Set false only for a shop that granted you "
@@ -100,6 +105,21 @@ class _SourceBase(_Strict):
         if code not in KNOWN_CURRENCIES:
             raise ValueError(f"an ISO 4217 currency code, one of {', '.join(sorted(KNOWN_CURRENCIES))}")
         return code
+
+    @field_validator("extra_currencies")
+    @classmethod
+    def _extra_currencies_are_iso(cls, values: list[str]) -> list[str]:
+        codes = [value.upper() for value in values]
+        unknown = [code for code in codes if code not in KNOWN_CURRENCIES]
+        if unknown:
+            raise ValueError(f"{', '.join(unknown)}: not ISO 4217 currency codes we know "
+                             f"({', '.join(sorted(KNOWN_CURRENCIES))})")
+        return codes
+
+    @property
+    def accepted_currencies(self) -> list[str]:
+        """The currency and the extra ones: the only codes this source's prices may carry."""
+        return [self.currency, *self.extra_currencies]
 
     @property
     def proxy_url(self) -> str | None:
@@ -307,7 +327,7 @@ class RadarConfig(_Strict):
 
     @property
     def currencies(self) -> list[str]:
-        return sorted({source.currency for source in self.product_sources})
+        return sorted({code for source in self.product_sources for code in source.accepted_currencies})
 
 
 def config_path() -> Path:

@@ -24,6 +24,9 @@ from selectolax.parser import HTMLParser
 
 from orchestration.formats.normalize import (
     BrandDictionary,
+    NotAProductURL,
+    ProductIdentity,
+    canonical_product,
     normalize_url,
     parse_count,
     parse_price,
@@ -353,6 +356,15 @@ def extract_offers(html: str, page_url: str | None = None) -> list[JsonLdOffer]:
     return results
 
 
+def canonical_url(url: str) -> ProductIdentity:
+    """The product's canonical URL and the variant it names (``?variant=``); a page whose URL is not
+    a product's (a collection page carrying a Product) keeps its normalized URL."""
+    try:
+        return canonical_product(url)
+    except NotAProductURL:
+        return ProductIdentity(normalize_url(url), f"url:{normalize_url(url)}")
+
+
 def observations_from_page(
     html: str,
     *,
@@ -381,6 +393,7 @@ def observations_from_page(
                                        "offer has no readable price"))
             continue
         identity = offer.identity or page_url
+        url = canonical_url(offer.url or page_url)
         observations.append(
             ProductObservation(
                 partition_hour=partition_hour,
@@ -390,15 +403,16 @@ def observations_from_page(
                 observed_at=observed_at,
                 product_key=product_key(source_name, f"jsonld:{identity}"),
                 source_product_id=identity,
-                source_variant_id=None,
+                source_variant_id=url.variant_id,
                 title=offer.product_name,
                 variant_title=offer.variant_name,
                 brand=offer.brand or brands.match(offer.product_name),
                 category=offer.category,
                 sku=offer.sku,
-                product_url=offer.url or normalize_url(page_url),
+                product_url=url.url,
                 price=offer.price,
                 compare_at_price=offer.compare_at_price if offer.compare_at_price and offer.compare_at_price > offer.price else None,
+                price_max=offer.price_max if offer.price_max is not None and offer.price_max > offer.price else None,
                 currency_code=offer.currency or currency,
                 is_available=offer.is_available,
                 rating=offer.rating,

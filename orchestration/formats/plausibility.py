@@ -18,7 +18,7 @@ whatever gets a reason here.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -30,13 +30,13 @@ HOLD_LOCATOR_PREFIX = "product_key="
 CONFIRMATION_TOLERANCE = Decimal("0.05")
 
 
-def unusable_reason(observation: ProductObservation, source_currency: str) -> str | None:
+def unusable_reason(observation: ProductObservation, accepted_currencies: Sequence[str]) -> str | None:
     if not observation.title:
         return "incomplete record: the title is empty, so no reader could tell which listing this is"
-    if observation.currency_code != source_currency:
+    if observation.currency_code not in accepted_currencies:
         return (f"currency changed: priced in {observation.currency_code}, but the source is configured in "
-                f"{source_currency}; held back so a product's price history never mixes currencies (if the shop "
-                "really switched, change the source's currency in the config)")
+                f"{', '.join(accepted_currencies)}; held back so a product's price history never mixes currencies "
+                "(if the shop really switched, change the source's currency, or list it in extra_currencies)")
     return None
 
 
@@ -53,7 +53,8 @@ class PricePlausibility:
                held_price: Decimal | None) -> str | None:
         """Why ``observation`` must be held back, or None when its prices are believable."""
         currency = observation.currency_code
-        for name, value in (("price", observation.price), ("compare_at_price", observation.compare_at_price)):
+        for name, value in (("price", observation.price), ("compare_at_price", observation.compare_at_price),
+                            ("price_max", observation.price_max)):
             if value is not None and abs(value) > STORAGE_LIMIT:
                 return f"{IMPLAUSIBLE}: {name} {value} {currency} is beyond what the warehouse stores ({STORAGE_LIMIT})"
         price = observation.price

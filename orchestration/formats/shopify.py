@@ -78,19 +78,15 @@ def _identifier(value: Any) -> str | None:
     return None
 
 
-def variant_url_prefix(base_url: str) -> str:
+def product_url_prefix(base_url: str) -> str:
     """Normalized ``{base_url}/products/`` computed once per source, not once per variant."""
     return normalize_url(f"{base_url}/products/x").removesuffix("x")
 
 
-def product_url_prefix(source_prefix: str, handle: str) -> str:
-    """``{source}/products/{handle}?variant=``: once per product, shared by its variants."""
-    return f"{source_prefix}{quote_path(handle)}?variant="
-
-
-def variant_url(prefix: str, handle: str, variant_id: str | None) -> str:
-    """The normalized variant URL; equals normalize_url() of the full URL (see the unit tests)."""
-    return f"{product_url_prefix(prefix, handle)}{variant_id or ''}"
+def product_url(prefix: str, handle: str) -> str:
+    """The canonical product URL, shared by its variants (the variant id has its own column);
+    equals ``canonical_product`` of any URL shape of the product (see the unit tests)."""
+    return f"{prefix}{quote_path(handle)}"
 
 
 def observations_from_products(
@@ -111,7 +107,7 @@ def observations_from_products(
     """
     observations: list[ProductObservation] = []
     quarantined: list[QuarantinedRecord] = []
-    url_prefix = variant_url_prefix(base_url)
+    url_prefix = product_url_prefix(base_url)
 
     def quarantine(locator: str, record: Any, reason: str) -> None:
         quarantined.append(
@@ -141,7 +137,7 @@ def observations_from_products(
             quarantine(locator, product, "product has no 'variants' array")
             continue
         handle = _text(product.get("handle"))
-        url_stem = product_url_prefix(url_prefix, handle) if handle else None
+        url = product_url(url_prefix, handle) if handle else None
         title = _text(product.get("title"))
         brand = _text(product.get("vendor"))
         category = _text(product.get("product_type"))
@@ -182,7 +178,7 @@ def observations_from_products(
                     brand,
                     category,
                     _text(variant.get("sku")),
-                    f"{url_stem}{variant_id or ''}" if url_stem else None,
+                    url,
                     price,
                     compare_at,
                     currency,

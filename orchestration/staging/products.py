@@ -103,7 +103,7 @@ def hold_back_unusable(observations: list[ProductObservation], plausibility: Pri
     kept = []
     for row in observations:
         key = row.product_key or ""
-        reason = unusable_reason(row, source.currency) or plausibility.reason(row, last.get(key), held.get(key))
+        reason = unusable_reason(row, source.accepted_currencies) or plausibility.reason(row, last.get(key), held.get(key))
         if reason is None:
             kept.append(row)
         else:
@@ -171,11 +171,25 @@ def stage_products_hour(
     plausibility = plausibility or price_plausibility(ProductGate())
     prices = prices or AcceptedPrices(warehouse)
 
+    first_seen_by: dict[str, str] = {}
+
     def all_observations() -> Iterator[ProductObservation]:
         for source in sources:
-            if source.name in manifests:
-                yield from iter_source_observations(store, source, manifests[source.name], partition_hour, quarantine,
-                                                    staged, brands, plausibility, prices)
+            if source.name not in manifests:
+                continue
+            for row in iter_source_observations(store, source, manifests[source.name], partition_hour, quarantine,
+                                                staged, brands, plausibility, prices):
+                first = first_seen_by.setdefault(row.product_key, source.name) if row.product_key else source.name
+                if first == source.name:
+                    yield row
+                    continue
+                # A marketplace listing keyed on its platform ids, seen by an earlier source this hour
+                # (a search and a category of one site): one product, one row per hour.
+                locator, record = hold_record(row, None)
+                quarantine.append(QuarantinedRecord(PRODUCTS_DOMAIN, source.name, partition_hour, row.snapshot_key,
+                                                    locator, record, f"the same listing as a row of {first} this hour"))
+                staged.rows_by_source[source.name] -= 1
+                staged.quarantined_by_source[source.name] += 1
 
     warehouse.replace_partitions([
         *PRODUCT_PUBLICATION.pending_loads(partition_hour, {PRODUCT_OBSERVATIONS.name: all_observations()}),

@@ -100,7 +100,8 @@ def test_thresholds_come_from_the_config_file():
 
 
 def test_a_listing_without_a_title_or_in_another_currency_is_unusable():
-    assert unusable_reason(observation("10"), "USD") is None
-    assert "the title is empty" in unusable_reason(observation("10")._replace(title=None), "USD")
-    reason = unusable_reason(observation("10", "EUR"), "USD")
+    assert unusable_reason(observation("10"), ["USD"]) is None
+    assert "the title is empty" in unusable_reason(observation("10")._replace(title=None), ["USD"])
+    reason = unusable_reason(observation("10", "EUR"), ["USD"])
     assert reason.startswith("currency changed: priced in EUR, but the source is configured in USD")
+    assert unusable_reason(observation("10", "EUR"), ["USD", "EUR"]) is None  # a source with extra_currencies

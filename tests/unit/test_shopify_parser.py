@@ -48,7 +48,9 @@ def test_attributes(parsed):
     by_variant = {o.source_variant_id: o for o in parsed[0]}
     first = by_variant["44111111111111"]
     assert (first.brand, first.category, first.title, first.variant_title) == ("Aurora Labs", "Serum", "Aurora Vitamin C Serum", "30 ml")
-    assert first.product_url == "https://aurora.example.com/products/aurora-vitamin-c-serum?variant=44111111111111"
+    # One product URL for all its variants; the variant id is its own column.
+    assert first.product_url == "https://aurora.example.com/products/aurora-vitamin-c-serum"
+    assert first.source_variant_id == "44111111111111"
     assert first.is_available is True and by_variant["44111111111112"].is_available is False
     tote = by_variant["44111111111120"]
     assert (tote.brand, tote.category, tote.sku, tote.variant_title) == (None, None, None, None)
@@ -91,9 +93,10 @@ def test_unreadable_page_raises(body):
 @pytest.mark.parametrize("base_url", ["https://Aurora.Example.com", "http://127.0.0.1:8765/shops/glow-lab",
                                       "https://shop.example.com:443/en"])
 @pytest.mark.parametrize("handle", ["aurora-vitamin-c-serum", "caf\u00e9-cr\u00e8me", "a b&c"])
-def test_variant_url_shortcut_equals_full_normalization(base_url, handle):
-    from orchestration.formats.normalize import normalize_url
-    from orchestration.formats.shopify import variant_url, variant_url_prefix
+def test_product_url_shortcut_equals_the_canonical_url(base_url, handle):
+    from orchestration.formats.normalize import canonical_product
+    from orchestration.formats.shopify import product_url, product_url_prefix
 
-    expected = normalize_url(f"{base_url}/products/{handle}?variant=123")
-    assert variant_url(variant_url_prefix(base_url), handle, "123") == expected
+    expected = canonical_product(f"{base_url}/collections/all/products/{handle}?variant=123")
+    assert product_url(product_url_prefix(base_url), handle) == expected.url
+    assert expected.variant_id == "123"
