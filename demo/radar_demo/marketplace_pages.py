@@ -74,7 +74,7 @@ async function load() {
   }
   const data = await response.json();
   await new Promise(r => setTimeout(r, 120 + Math.random() * 200));  // lazy tiles fill in a little later
-  holders.forEach(h => h.remove());
+  holders.slice(cfg.stuck || 0).forEach(h => h.remove());
   list.insertAdjacentHTML('beforeend', data.items.map(cardHtml).join(''));
   if (data.total === 0 && cfg.empty_state) {
     list.insertAdjacentHTML('afterend', '<div class="css-e1mpty" data-testid="empty-state">Oops, produk nggak ditemukan</div>');
@@ -143,9 +143,11 @@ def _document(title: str, body: str, head: str = "") -> bytes:
     ).encode()
 
 
-def render_shell(api_url: str, page: int, per_page: int, mode: str, heading: str) -> bytes:
-    """The page the server sends: no tiles yet, a script that fetches and renders them."""
-    config = json.dumps({"api": api_url, "page": page, "per_page": per_page, "mode": mode, "empty_state": True})
+def render_shell(api_url: str, page: int, per_page: int, mode: str, heading: str, stuck_placeholders: int = 0) -> bytes:
+    """The page the server sends: no tiles yet, a script that fetches and renders them
+    (``stuck_placeholders`` lazy tiles of each load never fill, as ad slots that never load)."""
+    config = json.dumps({"api": api_url, "page": page, "per_page": per_page, "mode": mode, "empty_state": True,
+                         "stuck": stuck_placeholders})
     body = (
         f'<main class="css-m41n"><h1 class="css-t1tl3">{escape(heading)}</h1>'
         '<div class="css-rjanld" data-testid="divSRPContentProducts"></div><nav id="pager" class="css-p4g3"></nav></main>'

@@ -79,6 +79,7 @@ class ServerFaults:
     records: RecordFaults = field(default_factory=RecordFaults)
     captcha: bool = False  # every marketplace page is a captcha that never passes
     decoy_empty: bool = False  # marketplace pages render no tiles and no "no results" message
+    stuck_placeholders: int = 0  # this many lazy placeholders of each marketplace load never fill
     tikhub_rate_limit_burst: int = 0  # next N TikHub calls answer 429 (TikHub envelope, Retry-After)
     tikhub_cloudflare: int = 0  # next N TikHub calls answer a Cloudflare edge block (403, RFC 9457 body)
     tikhub_no_balance: bool = False  # every TikHub call answers 402
@@ -222,11 +223,14 @@ class DemoMarketServer:
         if path == "/marketplace/search":
             keyword = query.get("q", "")
             api = f"/marketplace/api/search?q={quote_plus(keyword)}"
-            shell = render_shell(api, page, SEARCH_PAGE_SIZE, "scroll", f"Hasil pencarian untuk \"{keyword}\"")
+            shell = render_shell(api, page, SEARCH_PAGE_SIZE, "scroll", f"Hasil pencarian untuk \"{keyword}\"",
+                                 self.faults.stuck_placeholders)
             return 200, self._decoy(shell), html
         if match := _MARKET_CATEGORY.match(path):
             api = f"/marketplace/api/category/{match['category']}"
-            return 200, self._decoy(render_shell(api, page, CATEGORY_PAGE_SIZE, "pages", match["category"].title())), html
+            shell = render_shell(api, page, CATEGORY_PAGE_SIZE, "pages", match["category"].title(),
+                                 self.faults.stuck_placeholders)
+            return 200, self._decoy(shell), html
         if path == "/marketplace/api/search":
             body = self.marketplace.search_page(query.get("q", ""), page, now, base)
             return 200, json.dumps(body).encode(), "application/json"

@@ -22,12 +22,12 @@ from orchestration.formats.normalize import (
     ProductIdentity,
     SoldCount,
     canonical_product,
+    listing_key,
     parse_price,
     parse_rating,
     parse_sold,
-    product_key,
 )
-from orchestration.formats.recipes import Recipe
+from orchestration.formats.recipes import CARD_ITSELF, Recipe
 from orchestration.formats.rows import PRODUCTS_DOMAIN, ProductObservation, QuarantinedRecord
 
 # Above this a listed price is a rendering or parsing accident, not a price (numeric(18,4) tops out at 1e14).
@@ -84,7 +84,7 @@ def extract_cards(html: str, recipe: Recipe) -> list[ListingCard]:
         values: dict[str, str | bool | None] = {}
         consumed: set[int] = set()
         for name, rule in recipe.fields.items():
-            node = card.css_first(rule.selector)
+            node = card if rule.selector == CARD_ITSELF else card.css_first(rule.selector)
             if rule.flag:
                 values[name] = node is not None
             elif node is None:
@@ -129,6 +129,21 @@ def extract_cards(html: str, recipe: Recipe) -> list[ListingCard]:
             )
         )
     return cards
+
+
+_BADGE_PERCENT = re.compile(r"(\d{1,2}(?:[.,]\d+)?)\s*%")
+
+
+def original_from_badge(price: Decimal, badge: str | None) -> Decimal | None:
+    """The original price a discount badge implies (``-25%`` on 75.00 is 100.00), for a card that
+    shows the badge but no slashed price; None without a readable badge between 1% and 99%."""
+    match = _BADGE_PERCENT.search(badge or "")
+    if not match:
+        return None
+    percent = Decimal(match.group(1).replace(",", "."))
+    if not 0 < percent < 100:
+        return None
+    return (price / (1 - percent / 100)).quantize(Decimal("0.01"))
 
 
 def listing_identity(link: str, page_url: str) -> tuple[ProductIdentity, str]:
@@ -178,6 +193,10 @@ def observations_from_cards(
                                                  f"card[{card.position}]", card.html, problem))
             continue
         original = parse_price(card.original_price, currency_hint=currency).amount if card.original_price else None
+        derived = False
+        if original is None:  # a badge without a slashed price still tells the discount
+            original = original_from_badge(price, card.discount_badge)
+            derived = original is not None
         sold = parse_sold(card.sold) if card.sold else SoldCount(None, None)
         observations.append(
             ProductObservation(
@@ -186,7 +205,7 @@ def observations_from_cards(
                 source_kind="browser",
                 snapshot_key=snapshot_key,
                 observed_at=observed_at,
-                product_key=product_key(source_name, identity.key),
+                product_key=listing_key(source_name, identity),
                 source_product_id=source_product_id,
                 source_variant_id=identity.variant_id,
                 title=card.title,
@@ -197,6 +216,8 @@ def observations_from_cards(
                 product_url=identity.url,
                 price=price,
                 compare_at_price=original if original is not None and original > price else None,
+                compare_at_is_derived=derived and original is not None and original > price,
+                price_max=parsed.amount_max if parsed.amount_max is not None and parsed.amount_max > price else None,
                 currency_code=parsed.currency or currency,
                 is_available=None if card.is_sold_out is None else not card.is_sold_out,
                 rating=parse_rating(card.rating) if card.rating else None,

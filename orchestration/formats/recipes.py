@@ -39,8 +39,14 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+# The selector of a field read from the card element itself: a card whose root is the link
+# (<a class="card" href=...>) reads `link: {selector: "&", attribute: href}`.
+CARD_ITSELF = "&"
+
+
 class SelectorField(_Strict):
-    """A card field read with a CSS selector inside the card."""
+    """A card field read with a CSS selector inside the card (``&``: the card element itself), as its
+    text or as any attribute (``href``, an ``img``'s ``alt``, ``data-price``)."""
 
     selector: str
     attribute: str | None = Field(default=None, description="Read this attribute instead of the text.")

@@ -40,6 +40,10 @@ class ProductObservation(NamedTuple):
     is_sponsored: bool = False
     # The window sold_count covers (ISO 8601 duration: "P30D", "P1M"); None for all-time counts.
     sold_period: str | None = None
+    # The high end when the listing shows a price range ("Rp50.000 - Rp75.000"); None for one price.
+    price_max: Decimal | None = None
+    # True when compare_at_price was computed from a discount badge, not printed by the source.
+    compare_at_is_derived: bool = False
 
 
 class QuarantinedRecord(NamedTuple):

@@ -36,7 +36,9 @@ alter table landing.product_observations
     add column if not exists shop_name     text,
     add column if not exists shop_city     text,
     add column if not exists is_sponsored  boolean not null default false,
-    add column if not exists sold_period   text;
+    add column if not exists sold_period   text,
+    add column if not exists price_max     numeric(18, 4),
+    add column if not exists compare_at_is_derived boolean not null default false;
 create index if not exists product_observations_partition_idx
     on landing.product_observations (partition_hour);
 drop index if exists landing.product_observations_product_time_idx;
@@ -121,7 +123,10 @@ create schema if not exists landing_pending;
 create table if not exists landing_pending.product_observations
     (like landing.product_observations including defaults including generated);
 -- Columns added after the pending tables were first created.
-alter table landing_pending.product_observations add column if not exists sold_period text;
+alter table landing_pending.product_observations
+    add column if not exists sold_period text,
+    add column if not exists price_max numeric(18, 4),
+    add column if not exists compare_at_is_derived boolean not null default false;
 create index if not exists pending_product_observations_partition_idx
     on landing_pending.product_observations (partition_hour);
 create table if not exists landing_pending.creator_observations

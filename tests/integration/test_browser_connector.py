@@ -104,6 +104,16 @@ def test_an_empty_decoy_page_fails_instead_of_recording_zero_rows(market_server,
         scrape(market_server, lake, navigation_timeout_seconds=3)
 
 
+def test_lazy_placeholders_that_never_fill_are_counted_not_taken_for_a_decoy(market_server, lake):
+    market_server.faults.stuck_placeholders = 3
+    manifest, _ = scrape(market_server, lake, watchlist=[{"url": "c/kopi", "category": "Kopi"}], max_items=30,
+                         max_pages=1, navigation_timeout_seconds=3)
+    (request,) = manifest["requests"]
+    assert request["records"] == 30 and request["unfilled_placeholders"] == 3
+    ((_, cards),) = stored_cards(lake, manifest)
+    assert len(cards) == 30 and all(card.price and card.title for card in cards)
+
+
 def test_the_browser_renders_what_demo_history_writes(fixed_clock_server, lake):
     """The page script and the Python history renderer must give the same cards for the same hour."""
     manifest, _ = scrape(fixed_clock_server, lake, watchlist=[{"url": "c/kopi", "category": "Kopi"}], max_items=30, max_pages=1)

@@ -5,8 +5,9 @@ from decimal import Decimal
 
 import pytest
 
-from orchestration.formats.listing import extract_cards, first_sightings, observations_from_cards
+from orchestration.formats.listing import ListingCard, extract_cards, first_sightings, observations_from_cards
 from orchestration.formats.normalize import BrandDictionary, product_key
+from orchestration.formats.normalize.urls import PLATFORM_KEYSPACE
 from orchestration.formats.recipes import load_recipe
 from radar_demo.catalog import DemoMarket
 from radar_demo.marketplace import DemoMarketplace
@@ -70,7 +71,7 @@ def test_another_site_is_a_recipe_not_code():
     # One identity for the listing: the canonical /product/<shop>/<item> URL, keyed on Shopee's ids.
     assert gayo.product_url == "https://shopee.co.id/product/123456/7890123"
     assert gayo.source_product_id == "123456.7890123"
-    assert gayo.product_key == product_key(gayo.source_name, "shopee:123456.7890123")
+    assert gayo.product_key == product_key(PLATFORM_KEYSPACE, "shopee:123456.7890123")  # the same in every source
     assert (gayo.price, gayo.rating, gayo.sold_count, gayo.shop_city, gayo.brand) == (
         Decimal(85000), Decimal("4.8"), 1200, "KOTA MEDAN", "Toraja Hills")
     assert (robusta.price, robusta.rating, robusta.sold_count, robusta.shop_city) == (Decimal(12500), None, None, "KAB. LAMPUNG BARAT")
@@ -104,3 +105,55 @@ def test_demo_tiles_round_trip_through_the_recipe(keyword, hours_ago):
             item["shop"]["name"], item["shop"]["city"], item["is_ad"], item["sold_out"])
     observations, quarantined = observe(cards, "http://demo/marketplace/search")
     assert quarantined == [] and len(observations) == len(items)
+
+
+def card(**values) -> ListingCard:
+    defaults = {"position": 1, "link": "https://www.tokopedia.com/glowlab/serum-niacinamide", "title": "Serum Niacinamide",
+                "price": "Rp75.000", "original_price": None, "discount_badge": None, "rating": None, "sold": None,
+                "shop_name": "Glowlab", "shop_city": "Jakarta", "is_sponsored": False, "is_sold_out": False,
+                "html": "<div></div>"}
+    return ListingCard(**(defaults | values))
+
+
+@pytest.mark.parametrize(("badge", "original", "derived"), [
+    ("-25%", Decimal("100000.00"), True), ("25%", Decimal("100000.00"), True), ("Diskon 25%", Decimal("100000.00"), True),
+    ("-0%", None, False), ("100%", None, False), ("Hemat", None, False), (None, None, False),
+])
+def test_a_discount_badge_without_a_slashed_price_implies_the_original(badge, original, derived):
+    (row,), _ = observe([card(discount_badge=badge)], "https://www.tokopedia.com/search?q=serum")
+    assert (row.compare_at_price, row.compare_at_is_derived) == (original, derived)
+
+
+def test_a_slashed_price_is_printed_not_derived_and_wins_over_the_badge():
+    (row,), _ = observe([card(original_price="Rp90.000", discount_badge="-25%")], "https://www.tokopedia.com/search?q=serum")
+    assert (row.compare_at_price, row.compare_at_is_derived) == (Decimal(90000), False)
+
+
+def test_a_price_range_keeps_its_high_end():
+    (ranged, single), _ = observe([card(price="Rp50.000 - Rp75.000"),
+                                   card(position=2, link="https://www.tokopedia.com/glowlab/toner", price="Rp60.000")],
+                                  "https://www.tokopedia.com/search?q=serum")
+    assert (ranged.price, ranged.price_max) == (Decimal(50000), Decimal(75000))
+    assert single.price_max is None
+
+
+def test_a_card_linking_to_a_shop_is_quarantined_not_a_product():
+    observations, quarantined = observe([card(link="https://www.tokopedia.com/glowlab")], "https://www.tokopedia.com/search")
+    assert observations == [] and "card links to no product" in quarantined[0].reason
+
+
+def test_card_fixes_on_a_lazada_like_grid():
+    """The card's root is the link, the title an img alt; a badge without a slashed price, a price
+    range, a sold count over a window, a card linking to a shop (fixture: lazada_like_catalog.html)."""
+    cards = extract_cards((LISTINGS / "lazada_like_catalog.html").read_text(), load_recipe(str(LISTINGS / "lazada-like.yaml")))
+    observations, quarantined = observe(cards, "https://www.lazada.co.id/catalog/?q=serum")
+    serum, toner, sunscreen = observations
+    assert serum.title == "Serum Niacinamide 10% & Zinc 30ml"
+    assert (serum.product_url, serum.source_product_id, serum.source_variant_id) == (
+        "https://www.lazada.co.id/products/i160040421.html", "160040421", "200123456")
+    assert (serum.price, serum.compare_at_price, serum.compare_at_is_derived) == (Decimal(75000), Decimal("100000.00"), True)
+    assert (serum.sold_count, serum.sold_period) == (1200, None)
+    assert (toner.price, toner.price_max, toner.sold_count, toner.sold_period) == (Decimal(50000), Decimal(75000), 250, "P30D")
+    assert (sunscreen.compare_at_price, sunscreen.compare_at_is_derived, sunscreen.sold_count) == (Decimal(99000), False, 0)
+    (shop,) = quarantined
+    assert "card links to no product" in shop.reason and "/shop/glowlab" in shop.reason

@@ -84,6 +84,16 @@ def normalize_url(url: str) -> str:
     return urlunsplit((scheme, host, path, urlencode(query), ""))
 
 
+# The keyspace of listings keyed on a platform's ids: shared by every source, so two sources that
+# watch the same marketplace listing (a search and a category) give it one product key.
+PLATFORM_KEYSPACE = "*"
+
+
+def listing_key(source: str, identity: ProductIdentity) -> str:
+    """A listing's product key: platform ids across sources, else the URL within its source."""
+    return product_key(PLATFORM_KEYSPACE if identity.is_platform_id else source, identity.key)
+
+
 def product_key(source: str, identity: str) -> str:
     """SHA-256 hex of a source name and the product's normalized identity within it."""
     return hashlib.sha256(f"{source}\x1f{identity}".encode()).hexdigest()
@@ -102,6 +112,11 @@ class ProductIdentity:
     url: str
     key: str
     variant_id: str | None = None
+
+    @property
+    def is_platform_id(self) -> bool:
+        """Keyed on a marketplace's own ids (``shopee:...``), which name one listing whatever source saw it."""
+        return not self.key.startswith("url:")
 
 
 _SHOPEE_HOST = re.compile(r"^(?:www\.|m\.)?(shopee\.(?:co\.id|sg|com\.my|ph|vn|co\.th|tw|com\.br|cl|com\.co|com\.mx))$")

@@ -202,6 +202,10 @@ class ListingScraper:
                     f"{self.source.navigation_timeout_seconds:.0f}s navigation timeout ran out; the partition stops "
                     "rather than record an empty listing"
                 )
+            if now > deadline and state is not None and state["cards"] > 0:
+                # Lazy placeholders that never filled (ad slots, a stalled image): the filled cards are
+                # real; take them, and the manifest counts the placeholders left.
+                return state
             if now > deadline:
                 raise BlockedPageError(
                     f"{url}: no product cards ({self.recipe.card}) and no 'no results' marker within "
@@ -276,6 +280,7 @@ class ListingScraper:
                 len(cards), "html",
                 role="listing", watch=watch.label, keyword=watch.keyword, watch_url=watch.url,
                 page_number=result.pages + 1, user_agent=self.user_agent,
+                **({"unfilled_placeholders": state["placeholders"]} if state["placeholders"] else {}),
             )
             result.pages += 1
             result.cards += len(cards)

@@ -26,7 +26,9 @@ select
 
     -- numbers
     price,
+    price_max,
     compare_at_price,
+    compare_at_is_derived,
     discount_pct,
     coalesce(discount_pct, 0) > 0 as is_discounted,
     is_available,
