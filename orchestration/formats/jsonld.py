@@ -11,7 +11,6 @@ that the page only links to (``isRelatedTo``, ``isSimilarTo``, item lists) are n
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from datetime import datetime
@@ -22,6 +21,7 @@ from urllib.parse import urlsplit
 
 from selectolax.parser import HTMLParser
 
+from orchestration.formats.json_repair import repair_json
 from orchestration.formats.normalize import (
     BrandDictionary,
     NotAProductURL,
@@ -38,8 +38,6 @@ from orchestration.formats.rows import PRODUCTS_DOMAIN, ProductObservation, Quar
 PRODUCT_TYPES = {"Product", "ProductGroup", "IndividualProduct", "ProductModel"}
 AVAILABLE = {"instock", "limitedavailability", "onlineonly", "instoreonly", "preorder", "presale", "backorder"}
 UNAVAILABLE = {"outofstock", "soldout", "discontinued"}
-# Wrappers CMSs put around the JSON: HTML comments and (commented) CDATA markers.
-_WRAPPERS = re.compile(r"^\s*(?://\s*)?(?:<!--|<!\[CDATA\[)|(?://\s*)?(?:-->|\]\]>)\s*$")
 # An offer with only these keys (identity and boilerplate, no availability) and a price of 0 says
 # nothing but "no price here".
 PLACEHOLDER_KEYS = {"@type", "@id", "price", "priceCurrency", "url", "seller", "itemCondition", "priceValidUntil",
@@ -99,55 +97,6 @@ def read_json_ld_blocks(html: str) -> tuple[list[Any], list[str]]:
         except ValueError as error:
             unreadable.append(f"ld+json block {position + 1}: {error}")
     return blocks, unreadable
-
-
-def repair_json(text: str) -> str:
-    """Undo the damage browsers tolerate, outside strings only: comment and CDATA wrappers,
-    JavaScript comments, control characters, trailing commas, and closers missing at the end."""
-    text = _WRAPPERS.sub("", text).strip()
-    out: list[str] = []
-    closers: list[str] = []
-    in_string = escaped = False
-    position = 0
-    while position < len(text):
-        character = text[position]
-        if in_string:
-            out.append(character)
-            if escaped:
-                escaped = False
-            elif character == "\\":
-                escaped = True
-            elif character == '"':
-                in_string = False
-        elif character == '"':
-            in_string = True
-            out.append(character)
-        elif text.startswith("//", position):
-            newline = text.find("\n", position)
-            position = len(text) if newline < 0 else newline
-            continue
-        elif text.startswith("/*", position):
-            end = text.find("*/", position + 2)
-            position = len(text) if end < 0 else end + 2
-            continue
-        elif character in "{[":
-            closers.append("}" if character == "{" else "]")
-            out.append(character)
-        elif character in "}]":
-            while out and out[-1].isspace():
-                out.pop()
-            if out and out[-1] == ",":
-                out.pop()  # a trailing comma
-            if closers and closers[-1] == character:
-                closers.pop()
-            out.append(character)
-        elif ord(character) >= 0x20 or character in "\t\n\r":
-            out.append(character)
-        position += 1
-    repaired = "".join(out).rstrip().rstrip(",")
-    if in_string:
-        return repaired  # a string cut short: not guessed at
-    return repaired + "".join(reversed(closers))
 
 
 def _types(node: dict) -> set[str]:

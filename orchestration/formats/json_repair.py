@@ -1,0 +1,62 @@
+"""Repair the JSON-LD that browsers and search engines read although it is not valid JSON. Pure.
+
+Only damage that has one reading is undone, and only outside strings: HTML-comment and CDATA
+wrappers, JavaScript comments, control characters, trailing commas, and closers lost at the very
+end. A string cut short or a comma missing in the middle is left for the caller to report.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Wrappers CMSs put around the JSON: HTML comments and (commented) CDATA markers.
+_WRAPPERS = re.compile(r"^\s*(?://\s*)?(?:<!--|<!\[CDATA\[)|(?://\s*)?(?:-->|\]\]>)\s*$")
+
+
+def repair_json(text: str) -> str:
+    """Undo the damage browsers tolerate, outside strings only: comment and CDATA wrappers,
+    JavaScript comments, control characters, trailing commas, and closers missing at the end."""
+    text = _WRAPPERS.sub("", text).strip()
+    out: list[str] = []
+    closers: list[str] = []
+    in_string = escaped = False
+    position = 0
+    while position < len(text):
+        character = text[position]
+        if in_string:
+            out.append(character)
+            if escaped:
+                escaped = False
+            elif character == "\\":
+                escaped = True
+            elif character == '"':
+                in_string = False
+        elif character == '"':
+            in_string = True
+            out.append(character)
+        elif text.startswith("//", position):
+            newline = text.find("\n", position)
+            position = len(text) if newline < 0 else newline
+            continue
+        elif text.startswith("/*", position):
+            end = text.find("*/", position + 2)
+            position = len(text) if end < 0 else end + 2
+            continue
+        elif character in "{[":
+            closers.append("}" if character == "{" else "]")
+            out.append(character)
+        elif character in "}]":
+            while out and out[-1].isspace():
+                out.pop()
+            if out and out[-1] == ",":
+                out.pop()  # a trailing comma
+            if closers and closers[-1] == character:
+                closers.pop()
+            out.append(character)
+        elif ord(character) >= 0x20 or character in "\t\n\r":
+            out.append(character)
+        position += 1
+    repaired = "".join(out).rstrip().rstrip(",")
+    if in_string:
+        return repaired  # a string cut short: not guessed at
+    return repaired + "".join(reversed(closers))
