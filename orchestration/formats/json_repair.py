@@ -1,22 +1,18 @@
 """Repair the JSON-LD that browsers and search engines read although it is not valid JSON. Pure.
 
-Only damage that has one reading is undone, and only outside strings: HTML-comment and CDATA
-wrappers, JavaScript comments, control characters, trailing commas, and closers lost at the very
-end. A string cut short or a comma missing in the middle is left for the caller to report.
+Only damage that has one reading is undone, and only outside strings: HTML comments (whole, or
+wrapped around the JSON), CDATA markers, JavaScript comments, control characters, trailing
+commas, and closers lost at the very end. A string cut short or a comma missing in the middle
+is left for the caller to report.
 """
 
 from __future__ import annotations
-
-import re
-
-# Wrappers CMSs put around the JSON: HTML comments and (commented) CDATA markers.
-_WRAPPERS = re.compile(r"^\s*(?://\s*)?(?:<!--|<!\[CDATA\[)|(?://\s*)?(?:-->|\]\]>)\s*$")
 
 
 def repair_json(text: str) -> str:
     """Undo the damage browsers tolerate, outside strings only: comment and CDATA wrappers,
     JavaScript comments, control characters, trailing commas, and closers missing at the end."""
-    text = _WRAPPERS.sub("", text).strip()
+    text = text.strip()
     out: list[str] = []
     closers: list[str] = []
     in_string = escaped = False
@@ -34,6 +30,19 @@ def repair_json(text: str) -> str:
         elif character == '"':
             in_string = True
             out.append(character)
+        elif text.startswith("<!--", position):
+            # A whole HTML comment before the JSON, or the opening of one wrapped around it.
+            close = text.find("-->", position + 4)
+            opening = min((found for found in (text.find("{", position), text.find("[", position)) if found >= 0),
+                          default=-1)
+            position = close + 3 if close >= 0 and (opening < 0 or close < opening) else position + 4
+            continue
+        elif text.startswith(("-->", "]]>"), position):
+            position += 3
+            continue
+        elif text.startswith("<![CDATA[", position):
+            position += 9
+            continue
         elif text.startswith("//", position):
             newline = text.find("\n", position)
             position = len(text) if newline < 0 else newline

@@ -70,6 +70,7 @@ BROKEN_BUT_READABLE = [
     ('<!--\n{"@type": "Product", "name": "Serum"}\n-->', "Serum"),
     ('//<![CDATA[\n{"@type": "Product", "name": "Serum"}\n//]]>', "Serum"),
     ('<![CDATA[{"@type": "Product", "name": "Serum"}]]>', "Serum"),
+    ('<!-- the theme says hello -->\n{"@type": "Product", "name": "Serum", "html": "<!-- kept -->"}', "Serum"),
     ('{"@type": "Product",\x0b "name": "Serum", "offers": [{"price": "1.00",},],}', "Serum"),
     ('{"@type": "Product", "name": "Serum", "offers": {"price": "12.00"}', "Serum"),  # a lost closing brace
     ('{"@type": "Product", "name": "Serum", "offers": [{"price": "12.00"}', "Serum"),  # two closers lost
