@@ -74,13 +74,17 @@ def test_a_restage_killed_at_random_points_leaves_each_hour_wholly_old_or_wholly
     for hour in HOURS:  # every hour now has a newer snapshot to restage
         republish_shopify_snapshot(lake, hour, "glow-lab", add_one_to_every_price)
     rng = random.Random(20261123)
-    # Stratified over the whole run (parsing, COPY, the gate, the publish transaction) and a little
-    # past its usual end, where a kill may come after the publish committed.
-    delays = [1.1 * duration * (point + rng.random()) / KILL_POINTS for point in range(KILL_POINTS)]
+    # Stratified over the whole run (parsing, COPY, the gate, the publish transaction); a run that
+    # ends before its kill (runs vary in length) is replaced by another random point, until
+    # KILL_POINTS runs were really killed.
+    delays = [duration * (point + rng.random()) / KILL_POINTS for point in range(KILL_POINTS)]
     observed = []
-    for delay in delays:
+    while delays and len(observed) < 3 * KILL_POINTS:
+        delay = delays.pop(0)
         exit_code, _ = restage_process(defs, kill_after=delay)
         observed.append((delay, exit_code, hour_checksums(database_url)))
+        if exit_code != -signal.SIGKILL:
+            delays.append(rng.uniform(0, 0.9 * duration))
 
     assert restage_process(defs)[0] == 0  # the run that is never killed
     new = hour_checksums(database_url)
@@ -89,7 +93,7 @@ def test_a_restage_killed_at_random_points_leaves_each_hour_wholly_old_or_wholly
         assert set(state) == set(HOURS), f"killed after {delay:.2f}s: an hour vanished"
         assert state in (old, new), f"killed after {delay:.2f}s: hours were left mixed or partial"
     killed = [state for _, exit_code, state in observed if exit_code == -signal.SIGKILL]
-    assert len(killed) >= 10, f"only {len(killed)} of {KILL_POINTS} runs were killed before they ended"
+    assert len(killed) == KILL_POINTS, f"only {len(killed)} of {len(observed)} runs were killed before they ended"
     assert old in killed  # killed before publishing: readers kept the old hours
     print(f"restage {duration:.2f}s; killed at " + ", ".join(f"{delay:.2f}s" for delay, *_ in observed)
           + f": {sum(state == old for state in killed)} left the old hours, {sum(state == new for state in killed)} the new")
