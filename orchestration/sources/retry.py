@@ -66,9 +66,6 @@ class HostRateLimiter:
         with self._lock:
             self._host_intervals[host] = max(interval_seconds, self._interval)
 
-    def interval(self, host: str) -> float:
-        return self._host_intervals.get(host, self._interval)
-
     def wait(self, host: str) -> float:
         with self._lock:
             now = self._clock()
