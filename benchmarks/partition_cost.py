@@ -118,8 +118,9 @@ def dbt_build_history(warehouse: WarehouseResource, start: datetime, end: dateti
                         "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)],
                        cwd=DBT_PROJECT_DIR, check=True)
     with warehouse.connect() as connection:
-        for table in ("analytics.int_product_prices_changed", "marts.fct_price_history", "marts.dim_products",
-                      "marts.mart_market_kpis"):
+        tables = connection.execute("select table_schema || '.' || table_name from information_schema.tables "
+                                    "where table_type = 'BASE TABLE' and table_schema in ('analytics', 'marts')").fetchall()
+        for (table,) in tables:
             connection.execute(f"analyze {table}")
 
 

@@ -297,6 +297,48 @@ class ProductGate(_Strict):
         return ceilings
 
 
+class MarketSignals(_Strict):
+    """Thresholds of the market-intelligence marts, passed to dbt as vars (dbt_project.yml has the same defaults)."""
+
+    flash_sale_min_drop_pct: Decimal = Field(
+        default=Decimal(20), gt=0, lt=100,
+        description="Flash sale: one price drop of at least this %, to at least this far below the reference price "
+                    "(the median observed price of the reference_days before the drop).")
+    flash_sale_max_hours: int = Field(
+        default=48, ge=1, le=24 * 14,
+        description="Flash sale: the price must come back within this many hours; a drop that lasts longer is a "
+                    "price cut, and its provisional flash-sale row is withdrawn.")
+    gradual_discount_min_step_pct: Decimal = Field(
+        default=Decimal(3), gt=0, lt=100,
+        description="Gradual discount: each step is a decrease of at least this %; smaller moves either way are "
+                    "jitter and neither extend nor break a run.")
+    gradual_discount_min_steps: int = Field(default=3, ge=2, le=20, description="Gradual discount: the number of successive steps that make one.")
+    gradual_discount_max_gap_days: int = Field(
+        default=3, ge=1, le=30, description="Gradual discount: the most days between one step and the next.")
+    reference_days: int = Field(
+        default=7, ge=1, le=60, description="Days of observed prices whose median is a drop's reference price.")
+    claim_tolerance_pct: Decimal = Field(
+        default=Decimal(5), ge=0, le=100,
+        description="A discount claim is misleading when its claimed reference exceeds the lowest price of the 30 days "
+                    "before the claim by more than this % (0 is the letter of the EU Omnibus rule; the default absorbs "
+                    "rounding and small repricing).")
+    price_bands: int = Field(default=5, ge=2, le=20, description="Quantile price bands per category and currency (heatmap).")
+    sweet_spot_min_listings: int = Field(
+        default=5, ge=1, description="A heatmap cell needs this many listings to be the sweet spot.")
+    fill_rate_max_drop: Decimal = Field(
+        default=Decimal("0.2"), gt=0, le=1,
+        description="Scrape health warns when a field's fill rate falls more than this (a share, 0.2 = 20 points) "
+                    "below its trailing median for the source.")
+    health_trailing_days: int = Field(
+        default=7, ge=1, le=60, description="Days of a source's earlier hours whose median is its scrape-health baseline.")
+
+    @model_validator(mode="after")
+    def _flash_deeper_than_a_step(self) -> MarketSignals:
+        if self.flash_sale_min_drop_pct <= self.gradual_discount_min_step_pct:
+            raise ValueError("flash_sale_min_drop_pct must exceed gradual_discount_min_step_pct")
+        return self
+
+
 class RadarConfig(_Strict):
     """The whole config file."""
 
@@ -306,6 +348,8 @@ class RadarConfig(_Strict):
     product_sources: list[ProductSource] = Field(default_factory=list)
     creators: CreatorSearch | None = Field(default=None, description="TikTok creator discovery (daily).")
     product_gate: ProductGate = Field(default_factory=ProductGate, description="Per-source coverage of the hourly audit.")
+    market_signals: MarketSignals = Field(
+        default_factory=MarketSignals, description="Thresholds of the event, claim, heatmap and scrape-health marts.")
     brands: dict[str, list[str]] = Field(
         default_factory=dict,
         description="Brand dictionary for listings without a brand field: canonical name -> aliases. "

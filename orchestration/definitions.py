@@ -9,7 +9,13 @@ from __future__ import annotations
 import dagster as dg
 
 from orchestration.assets.creators import build_creator_assets
-from orchestration.assets.dbt import CREATOR_MODELS, PRODUCT_MODELS, build_dbt_models, comet_vars
+from orchestration.assets.dbt import (
+    CREATOR_MODELS,
+    PRODUCT_MODELS,
+    build_dbt_models,
+    comet_vars,
+    market_signal_vars,
+)
 from orchestration.assets.ingest import SNAPSHOT_KEY_PREFIX, build_product_snapshot_asset
 from orchestration.assets.publish import build_publish_asset
 from orchestration.assets.staging import build_staged_products
@@ -23,6 +29,7 @@ from orchestration.warehouse.publication import (
     CREATOR_PUBLICATION,
     PRODUCT_OBSERVATIONS,
     PRODUCT_PUBLICATION,
+    PRODUCT_SCRAPES,
     SEARCH_TARGETS,
     VIDEO_OBSERVATIONS,
 )
@@ -33,9 +40,11 @@ def build_definitions(config: RadarConfig, resources: dict | None = None) -> dg.
     snapshots = [build_product_snapshot_asset(source, hourly) for source in config.product_sources]
     snapshot_keys = [asset.key for asset in snapshots]
     staged_products, staged_products_gate = build_staged_products(config, hourly, snapshot_keys)
-    published_products = build_publish_asset(PRODUCT_PUBLICATION, hourly, {"published_products": [PRODUCT_OBSERVATIONS]},
-                                             deps=["staged_products"], group_name="staging")
-    dbt_models = build_dbt_models(PRODUCT_MODELS, hourly)
+    published_products = build_publish_asset(
+        PRODUCT_PUBLICATION, hourly,
+        {"published_products": [PRODUCT_OBSERVATIONS], "published_product_scrapes": [PRODUCT_SCRAPES]},
+        deps=["staged_products"], group_name="staging")
+    dbt_models = build_dbt_models(PRODUCT_MODELS, hourly, market_signal_vars(config.market_signals))
 
     snapshots_job = dg.define_asset_job(
         "product_snapshots_job",

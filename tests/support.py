@@ -109,4 +109,5 @@ def stage_and_publish(defs, instance, partition_key: str):
 
     job = defs.resolve_job_def("restage_products_job")
     return job.execute_in_process(instance=instance, partition_key=partition_key, raise_on_error=False,
-                                  asset_selection=[dg.AssetKey("staged_products"), dg.AssetKey("published_products")])
+                                  asset_selection=[dg.AssetKey("staged_products"), dg.AssetKey("published_products"),
+                                  dg.AssetKey("published_product_scrapes")])

@@ -1,9 +1,9 @@
 """DEMO / TEST FIXTURE: a deterministic make-believe market, not real data.
 
-Every shop, product, price and event here is generated from a seed and the hour. Prices
-random-walk in daily steps; on top of that the generator injects flash sales, gradual discounts
-and sell-outs with restocks, and can report exactly what it injected (the ground truth tests
-compare the marts against).
+Every shop, product, price and event here is generated from a seed and the hour. Shelf prices
+stay put; on top of them the generator injects flash sales, gradual discounts, misleading
+discounts, sell-outs with restocks and price jitter (radar_demo/promotions.py), and can report
+exactly what it injected (the ground truth tests compare the marts against).
 """
 
 from __future__ import annotations
@@ -17,15 +17,11 @@ from functools import cached_property
 
 import numpy as np
 
+from radar_demo.promotions import PromotionCalendar
+
 EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
 DEFAULT_SEED = 20261122
 
-FLASH_SALE_DAILY_PROBABILITY = 0.02
-GRADUAL_DISCOUNT_WEEKLY_PROBABILITY = 0.03
-GRADUAL_DISCOUNT_STEP = 0.06
-GRADUAL_DISCOUNT_STEPS = 4
-SELL_OUT_DAILY_PROBABILITY = 0.02
-PRICE_STEP_PROBABILITY = 0.3
 
 
 @dataclass(frozen=True)
@@ -107,7 +103,6 @@ class DemoVariant:
     sku: str
     grams: int
     base_price: float
-    phase_hours: int
     standing_compare_at_ratio: float | None  # >1 a permanent strike price; 1.0 equal (not a discount)
 
 
@@ -138,12 +133,20 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
-def _round_price(value: np.ndarray, currency: str) -> np.ndarray:
+def _round_shelf_price(value: np.ndarray, currency: str) -> np.ndarray:
     if currency == "IDR":
         return np.maximum(1000.0, np.round(value / 1000.0) * 1000.0)
     # Shelf prices end in .95 or .00: pick the nearer.
     whole = np.floor(value)
     return np.where(value - whole >= 0.5, whole + 0.95, np.maximum(whole, 1.0))
+
+
+def _round_moved_price(value: np.ndarray, currency: str) -> np.ndarray:
+    """A promotion or jitter price, to the cent (to Rp100): a charm ending would turn a 2 % jitter
+    into a 10 % jump on a $9 item, or swallow a gradual discount's step."""
+    if currency == "IDR":
+        return np.maximum(100.0, np.round(value / 100.0) * 100.0)
+    return np.maximum(0.01, np.round(value, 2))
 
 
 class DemoShop:
@@ -156,10 +159,8 @@ class DemoShop:
         self.products = self._build_catalogue()
         self.variants = [variant for product in self.products for variant in product.variants]
         self._base = np.array([variant.base_price for variant in self.variants])
-        self._phase = np.array([variant.phase_hours for variant in self.variants])
         ratio = [variant.standing_compare_at_ratio for variant in self.variants]
         self._standing_ratio = np.array([r if r is not None else np.nan for r in ratio])
-        self._walk = np.zeros((0, len(self.variants)))
         self._states_cache: dict[int, dict[int, VariantState]] = {}
 
     @property
@@ -191,7 +192,6 @@ class DemoShop:
                         sku=f"{spec.name[:3].upper()}-{index:04d}-{position}",
                         grams=rng.randint(50, 3000),
                         base_price=base * (1 + 0.35 * position),
-                        phase_hours=rng.randrange(24),
                         standing_compare_at_ratio=ratio,
                     )
                 )
@@ -211,44 +211,13 @@ class DemoShop:
         return products
 
     # -- pricing ---------------------------------------------------------------------------
-    def _rng(self, stream: int, index: int) -> np.random.Generator:
-        return np.random.default_rng([self.seed, self.shop_index, stream, index])
+    @cached_property
+    def calendar(self) -> PromotionCalendar:
+        return PromotionCalendar(self.seed, self.shop_index, misleading_allowed=np.isnan(self._standing_ratio))
 
-    def _cumulative_walk(self, segment: int) -> np.ndarray:
-        """Log price multiplier of every variant after ``segment`` daily steps (cached)."""
-        if segment >= len(self._walk):
-            rows = [self._walk[-1] if len(self._walk) else np.zeros(len(self.variants))]
-            for k in range(len(self._walk), segment + 1):
-                rng = self._rng(0, k)
-                moves = rng.random(len(self.variants)) < PRICE_STEP_PROBABILITY
-                steps = np.where(moves, rng.normal(0.0, 0.04, len(self.variants)), 0.0)
-                rows.append(np.clip(rows[-1] + steps, math.log(0.7), math.log(1.5)))
-            self._walk = np.vstack([self._walk, *rows[1:]]) if len(self._walk) else np.vstack(rows[1:])
-        return self._walk
-
-    def regular_prices(self, hour: int) -> np.ndarray:
-        segments = (hour + self._phase) // 24
-        walk = self._cumulative_walk(int(segments.max()))
-        multiplier = np.exp(walk[segments, np.arange(len(self.variants))])
-        return _round_price(self._base * multiplier, self.spec.currency)
-
-    def flash_sales(self, day: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """(has sale, start hour of day, length in hours, depth) per variant for a day."""
-        rng = self._rng(1, day)
-        n = len(self.variants)
-        return rng.random(n) < FLASH_SALE_DAILY_PROBABILITY, rng.integers(0, 20, n), rng.integers(2, 6, n), rng.uniform(0.25, 0.5, n)
-
-    def gradual_discounts(self, week: int) -> tuple[np.ndarray, np.ndarray]:
-        """(has discount, start day within the week) per variant for a week."""
-        rng = self._rng(2, week)
-        n = len(self.variants)
-        return rng.random(n) < GRADUAL_DISCOUNT_WEEKLY_PROBABILITY, rng.integers(0, 3, n)
-
-    def sell_outs(self, day: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(has sell-out, start hour of day, length in hours) per variant for a day."""
-        rng = self._rng(3, day)
-        n = len(self.variants)
-        return rng.random(n) < SELL_OUT_DAILY_PROBABILITY, rng.integers(0, 24, n), rng.integers(3, 21, n)
+    def shelf_prices(self) -> np.ndarray:
+        """The regular price of every variant: constant, so every move is an injected event or noise."""
+        return _round_shelf_price(self._base, self.spec.currency)
 
     def states_by_variant(self, moment: datetime) -> dict[int, VariantState]:
         """``states_at`` keyed by variant id, cached for the last few hours (pages are served many times an hour)."""
@@ -264,35 +233,23 @@ class DemoShop:
     def states_at(self, moment: datetime) -> list[VariantState]:
         """What the shop shows for every variant (catalogue order) during ``moment``'s hour."""
         hour = hour_index(moment)
-        day, hour_of_day, week = hour // 24, hour % 24, hour // 168
-        regular = self.regular_prices(hour)
-        price = regular.copy()
-
-        has_flash, flash_start, flash_length, flash_depth = self.flash_sales(day)
-        in_flash = has_flash & (flash_start <= hour_of_day) & (hour_of_day < flash_start + flash_length)
-        price = np.where(in_flash, regular * (1 - flash_depth), price)
-
-        has_gradual, gradual_start_day = self.gradual_discounts(week)
-        step = np.clip((day - week * 7) - gradual_start_day + 1, 0, GRADUAL_DISCOUNT_STEPS)
-        gradual_price = regular * (1 - GRADUAL_DISCOUNT_STEP * step)
-        price = np.where(has_gradual & (step > 0), np.minimum(price, gradual_price), price)
-        price = _round_price(price, self.spec.currency)
-        promoted = price < regular
-
-        unavailable = np.zeros(len(self.variants), dtype=bool)
-        for offset in (0, 1):  # a sell-out that started yesterday may run into today
-            has_out, out_start, out_length = self.sell_outs(day - offset)
-            position = hour_of_day + 24 * offset
-            unavailable |= has_out & (out_start <= position) & (position < out_start + out_length)
-
-        standing = _round_price(regular * np.nan_to_num(self._standing_ratio, nan=1.0), self.spec.currency)
+        shelf = self.shelf_prices()
+        promotion = self.calendar.promotions_at(hour)
+        factor = promotion.price_factor * self.calendar.jitter_factor_at(hour)
+        price = np.where(factor == 1.0, shelf, _round_moved_price(shelf * factor, self.spec.currency))
+        unavailable = self.calendar.unavailable_at(hour)
+        standing = _round_shelf_price(shelf * np.nan_to_num(self._standing_ratio, nan=1.0), self.spec.currency)
+        misleading = _round_shelf_price(shelf * np.nan_to_num(promotion.misleading_ratio, nan=1.0), self.spec.currency)
         states = []
         for index in range(len(self.variants)):
+            ratio = self._standing_ratio[index]
             compare_at: float | None = None
-            if promoted[index]:
-                compare_at = max(regular[index], standing[index])
-            elif not np.isnan(self._standing_ratio[index]):
-                compare_at = standing[index] if self._standing_ratio[index] > 1 else price[index]
+            if promotion.promoted[index]:
+                compare_at = max(shelf[index], standing[index])
+            elif not np.isnan(promotion.misleading_ratio[index]):
+                compare_at = misleading[index]
+            elif not np.isnan(ratio):
+                compare_at = standing[index] if ratio > 1 else price[index]
             states.append(
                 VariantState(
                     price=f"{price[index]:.2f}",

@@ -14,34 +14,19 @@ from radar_demo.catalog import EPOCH, DemoShop, hour_index
 class InjectedEvent:
     shop: str
     variant_id: int
-    kind: str  # flash_sale | gradual_discount | sold_out
+    kind: str  # flash_sale | gradual_discount | misleading_discount | price_jitter (noise) | sold_out
     starts_at: datetime
     ends_at: datetime
 
 
 def injected_events(shop: DemoShop, start: datetime, end: datetime) -> list[InjectedEvent]:
-    """Flash sales, gradual discounts and sell-outs overlapping [start, end)."""
-    events: list[InjectedEvent] = []
-    first_day, last_day = hour_index(start) // 24 - 1, hour_index(end) // 24
-    for day in range(first_day, last_day + 1):
-        day_start = EPOCH + timedelta(days=day)
-        has, begin, length, _depth = shop.flash_sales(day)
-        for i in has.nonzero()[0]:
-            events.append(InjectedEvent(shop.name, shop.variants[i].variant_id, "flash_sale",
-                                        day_start + timedelta(hours=int(begin[i])),
-                                        day_start + timedelta(hours=int(begin[i] + length[i]))))
-        has, begin, length = shop.sell_outs(day)
-        for i in has.nonzero()[0]:
-            events.append(InjectedEvent(shop.name, shop.variants[i].variant_id, "sold_out",
-                                        day_start + timedelta(hours=int(begin[i])),
-                                        day_start + timedelta(hours=int(begin[i] + length[i]))))
-    for week in range(first_day // 7, last_day // 7 + 1):
-        week_start = EPOCH + timedelta(weeks=week)
-        has, start_day = shop.gradual_discounts(week)
-        for i in has.nonzero()[0]:
-            events.append(InjectedEvent(shop.name, shop.variants[i].variant_id, "gradual_discount",
-                                        week_start + timedelta(days=int(start_day[i])), week_start + timedelta(weeks=1)))
-    return [event for event in events if event.starts_at < end and event.ends_at > start]
+    """Everything the generator injected overlapping [start, end): promotions, noise and sell-outs."""
+    def moment(hour: int) -> datetime:
+        return EPOCH + timedelta(hours=hour)
+
+    return [InjectedEvent(shop.name, shop.variants[interval.variant_index].variant_id, interval.kind,
+                          moment(interval.start_hour), moment(interval.end_hour))
+            for interval in shop.calendar.intervals(hour_index(start), hour_index(end - timedelta(microseconds=1)) + 1)]
 
 
 @dataclass(frozen=True)

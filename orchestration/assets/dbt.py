@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ from dagster_dbt import (
     dbt_assets,
 )
 
-from orchestration.config import CometThresholds
+from orchestration.config import CometThresholds, MarketSignals
 from orchestration.warehouse.dbt import dbt_executable, radar_dbt_project
 from orchestration.warehouse.postgres import WarehouseResource, dbt_connection_environment
 
@@ -132,6 +133,11 @@ def build_dbt_models(models: DbtModelSet, partitions_def: dg.TimeWindowPartition
 def comet_vars(comet: CometThresholds) -> dict[str, int]:
     return {"comet_min_followers": comet.min_followers, "comet_max_followers": comet.max_followers,
             "comet_min_video_views": comet.min_video_views}
+
+
+def market_signal_vars(signals: MarketSignals) -> dict[str, float | int]:
+    """The config's market_signals as dbt vars (same names); decimals as JSON numbers."""
+    return {name: float(value) if isinstance(value, Decimal) else value for name, value in signals.model_dump().items()}
 
 
 def _build_window(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource,

@@ -46,6 +46,22 @@ class ProductObservation(NamedTuple):
     compare_at_is_derived: bool = False
 
 
+class SourceScrape(NamedTuple):
+    """One source's scrape of one hour, from its snapshot manifest and its staging counts (scrape health)."""
+
+    partition_hour: datetime
+    source_name: str
+    manifest_key: str
+    connector: str
+    pages: int
+    failed_pages: int  # responses kept with a 4xx/5xx status (a delisted page's 404 among them)
+    retries: int
+    snapshot_bytes: int
+    truncated: bool
+    rows_staged: int
+    rows_quarantined: int
+
+
 class QuarantinedRecord(NamedTuple):
     domain: str
     source_name: str
@@ -121,3 +137,4 @@ CREATOR_OBSERVATION_COLUMNS = CreatorObservation._fields
 VIDEO_OBSERVATION_COLUMNS = VideoObservation._fields
 SEARCH_TARGET_COLUMNS = SearchTarget._fields
 QUARANTINE_COLUMNS = QuarantinedRecord._fields
+SOURCE_SCRAPE_COLUMNS = SourceScrape._fields

@@ -126,6 +126,11 @@ def latest_manifest(
     return max(candidates, key=lambda manifest: (manifest["finished_at"], manifest["run_id"]))
 
 
+def failed_requests(manifest: Mapping[str, Any]) -> int:
+    """Responses the snapshot kept with a 4xx or 5xx status (a delisted product page's 404 among them)."""
+    return sum(1 for request in manifest.get("requests", []) if int(request.get("status", 200)) >= 400)
+
+
 class ArchivedPage(NamedTuple):
     """One request of a snapshot: its manifest entry (url, status, role, object_key, ...) and its body."""
 

@@ -26,12 +26,13 @@ from orchestration.formats.rows import (
     QUARANTINE_COLUMNS,
     ProductObservation,
     QuarantinedRecord,
+    SourceScrape,
 )
-from orchestration.snapshots.manifest import latest_manifest, read_pages
+from orchestration.snapshots.manifest import failed_requests, latest_manifest, read_pages
 from orchestration.snapshots.store import ObjectStore
 from orchestration.sources.connectors import product_connector
 from orchestration.warehouse.postgres import PartitionLoad, WarehouseResource
-from orchestration.warehouse.publication import PRODUCT_OBSERVATIONS, PRODUCT_PUBLICATION
+from orchestration.warehouse.publication import PRODUCT_OBSERVATIONS, PRODUCT_PUBLICATION, PRODUCT_SCRAPES
 
 
 def price_plausibility(gate: ProductGate) -> PricePlausibility:
@@ -191,8 +192,17 @@ def stage_products_hour(
                 staged.rows_by_source[source.name] -= 1
                 staged.quarantined_by_source[source.name] += 1
 
+    def scrapes() -> Iterator[SourceScrape]:
+        # Consumed after the observations, so the counts are final.
+        for name, manifest in manifests.items():
+            yield SourceScrape(partition_hour, name, manifest["manifest_key"], manifest["connector"], manifest["pages"],
+                               failed_requests(manifest), int(manifest.get("retries") or 0), manifest["bytes"],
+                               bool(manifest.get("truncated")), staged.rows_by_source.get(name, 0),
+                               staged.quarantined_by_source.get(name, 0))
+
     warehouse.replace_partitions([
-        *PRODUCT_PUBLICATION.pending_loads(partition_hour, {PRODUCT_OBSERVATIONS.name: all_observations()}),
+        *PRODUCT_PUBLICATION.pending_loads(partition_hour, {PRODUCT_OBSERVATIONS.name: all_observations(),
+                                                            PRODUCT_SCRAPES.name: scrapes()}),
         # Evaluated after the observations are consumed, so it holds this hour's rejects.
         PartitionLoad("landing.quarantine", QUARANTINE_COLUMNS,
                       "domain = %s and partition_hour = %s", [PRODUCTS_DOMAIN, partition_hour], quarantine),

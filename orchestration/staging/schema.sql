@@ -46,6 +46,23 @@ drop index if exists landing.product_observations_product_time_idx;
 create index if not exists product_observations_product_hour_idx
     on landing.product_observations (product_key, partition_hour);
 
+-- One row per product source per hour: its snapshot's pages, failures, retries and bytes, and what
+-- staging kept and quarantined from it (mart_scrape_health). Published with the hour's observations.
+create table if not exists landing.product_scrapes (
+    partition_hour    timestamptz  not null,
+    source_name       text         not null,
+    manifest_key      text         not null,
+    connector         text         not null,
+    pages             integer      not null,
+    failed_pages      integer      not null,
+    retries           integer      not null,
+    snapshot_bytes    bigint       not null,
+    truncated         boolean      not null,
+    rows_staged       integer      not null,
+    rows_quarantined  integer      not null
+);
+create index if not exists product_scrapes_partition_idx on landing.product_scrapes (partition_hour);
+
 create table if not exists landing.quarantine (
     domain          text         not null,
     source_name     text         not null,
@@ -129,6 +146,8 @@ alter table landing_pending.product_observations
     add column if not exists compare_at_is_derived boolean not null default false;
 create index if not exists pending_product_observations_partition_idx
     on landing_pending.product_observations (partition_hour);
+create table if not exists landing_pending.product_scrapes
+    (like landing.product_scrapes including defaults);
 create table if not exists landing_pending.creator_observations
     (like landing.creator_observations including defaults);
 create index if not exists pending_creator_observations_partition_idx

@@ -24,6 +24,7 @@ from orchestration.formats.rows import (
     PRODUCT_OBSERVATION_COLUMNS,
     PRODUCTS_DOMAIN,
     SEARCH_TARGET_COLUMNS,
+    SOURCE_SCRAPE_COLUMNS,
     VIDEO_OBSERVATION_COLUMNS,
 )
 from orchestration.warehouse.postgres import PartitionLoad, WarehouseResource
@@ -168,6 +169,8 @@ CREATOR_OBSERVATIONS = PartitionedTable("creator_observations", "partition_date"
 VIDEO_OBSERVATIONS = PartitionedTable("video_observations", "partition_date", VIDEO_OBSERVATION_COLUMNS)
 SEARCH_TARGETS = PartitionedTable("creator_search_targets", "partition_date", SEARCH_TARGET_COLUMNS)
 
-PRODUCT_PUBLICATION = Publication(PRODUCTS_DOMAIN, [PRODUCT_OBSERVATIONS], gates=["staged_products"])
+PRODUCT_SCRAPES = PartitionedTable("product_scrapes", "partition_hour", SOURCE_SCRAPE_COLUMNS)
+
+PRODUCT_PUBLICATION = Publication(PRODUCTS_DOMAIN, [PRODUCT_OBSERVATIONS, PRODUCT_SCRAPES], gates=["staged_products"])
 CREATOR_PUBLICATION = Publication(CREATORS_DOMAIN, [CREATOR_OBSERVATIONS, VIDEO_OBSERVATIONS, SEARCH_TARGETS],
                                   gates=["staged_creators", "staged_videos", "creator_search_coverage"])

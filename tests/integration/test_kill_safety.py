@@ -22,7 +22,8 @@ from tests.support import build_test_definitions, demo_config, range_tags, repub
 HOURS = [datetime(2026, 11, 20, 9, tzinfo=UTC) + timedelta(hours=i) for i in range(3)]
 KEYS = [f"{h:%Y-%m-%d-%H}:00" for h in HOURS]
 KILL_POINTS = 12
-STEPS = [dg.AssetKey("staged_products"), dg.AssetKey("published_products")]
+STEPS = [dg.AssetKey("staged_products"), dg.AssetKey("published_products"),
+         dg.AssetKey("published_product_scrapes")]
 
 
 def restage_in_child(defs) -> None:

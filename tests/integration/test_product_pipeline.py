@@ -16,14 +16,21 @@ from tests.support import build_test_definitions, demo_config, range_tags, repub
 # Fixed past hours: the demo market is deterministic, so the expected marts are too.
 HOURS = [datetime(2026, 11, 20, 9, tzinfo=UTC) + timedelta(hours=i) for i in range(3)]
 KEYS = [f"{h:%Y-%m-%d-%H}:00" for h in HOURS]
-MART_TABLES = ["analytics.int_product_prices_changed", "marts.fct_price_history", "marts.dim_products",
-               "marts.mart_market_kpis"]
+
+
+def product_model_tables(connection) -> list[str]:
+    """Every table dbt built (the tests' configs have no creators, so these are the product models)."""
+    return [f"{schema}.{table}" for schema, table in connection.execute(
+        "select table_schema, table_name from information_schema.tables where table_type = 'BASE TABLE' "
+        "and table_schema in ('analytics', 'marts') order by 1, 2").fetchall()]
 
 
 def table_contents(database_url: str) -> dict[str, list[tuple]]:
     with psycopg.connect(database_url) as connection:
         contents = {}
-        for table in ["landing.product_observations", "landing.quarantine", *MART_TABLES]:
+        tables = product_model_tables(connection)
+        assert len(tables) >= 14  # the intermediate models and every product mart
+        for table in ["landing.product_observations", "landing.product_scrapes", "landing.quarantine", *tables]:
             rows = connection.execute(f"select * from {table}").fetchall()
             contents[table] = sorted(rows, key=repr)
         return contents
@@ -90,13 +97,13 @@ def test_every_partition_reports_metadata_and_passes_its_checks(pipeline):
     staged = result.asset_materializations_for_node("staged_products")
     metadata = {m.partition: m.metadata for m in staged}
     assert set(metadata) == set(KEYS)
-    assert metadata[KEYS[0]]["rows"].value == 3 * 1439
+    assert metadata[KEYS[0]]["rows"].value == 3 * 1443
     assert metadata[KEYS[0]]["quarantined"].value == 0
     assert set(metadata[KEYS[0]]["rows_by_source"].value) == {"glow-lab", "kopi-nusantara", "trail-and-tide"}
     evaluations = result.get_asset_check_evaluations()
     gx = [e for e in evaluations if e.check_name == "gx_staged_products"]
     assert gx and all(e.passed for e in gx)
-    assert gx[0].metadata["rows_validated"].value == 3 * 1439
+    assert gx[0].metadata["rows_validated"].value == 3 * 1443
     dbt_checks = [e for e in evaluations if e.check_name != "gx_staged_products"]
     assert len(dbt_checks) >= 20 and all(e.passed for e in dbt_checks)
     marts = result.asset_materializations_for_node("radar_dbt_models")
@@ -119,12 +126,13 @@ def test_a_vanished_source_fails_the_gate_by_name_and_blocks_dbt(database_url, l
     assert not gx.passed
     (failure,) = gx.metadata["failures"].value
     assert failure["expectation"] == "expect_column_pair_values_a_to_be_greater_than_b"
-    # The hour's total (392 rows against half the 1,439-row median) and each missing shop, by name.
+    # The hour's total (glow-lab's 410 rows against half the 1,443-row median) and each missing shop, by name.
     key = f"{thin_hour:%Y-%m-%d-%H}:00"
     missing = [source.name for source in config.product_sources[1:]]
-    assert failure["partitions"][0] == f"{key} source=(all sources) trailing_median=1439.0"
+    assert failure["partitions"][0] == f"{key} source=(all sources) trailing_median=1443.0"
     assert [label.split(" ")[1] for label in failure["partitions"][1:]] == [f"source={name}" for name in missing]
-    assert [392, 719] in failure["sample_values"]
+    glow_lab = len(demo_market.shop("glow-lab").variants)
+    assert [glow_lab, 1443 // 2] in failure["sample_values"]
     assert sum(1 for sample in failure["sample_values"] if sample[0] == 0) == len(missing)
     assert result.asset_materializations_for_node("radar_dbt_models") == []
 

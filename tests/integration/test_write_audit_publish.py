@@ -12,17 +12,18 @@ from orchestration.staging.products import stage_products_hour
 from orchestration.warehouse.postgres import WarehouseResource
 from orchestration.warehouse.publication import PRODUCT_PUBLICATION, UnauditedBatchError, publish
 from radar_demo.history import write_history
-from tests.integration.test_product_pipeline import MART_TABLES, restage
+from tests.integration.test_product_pipeline import product_model_tables, restage
 from tests.support import build_test_definitions, demo_config, republish_shopify_snapshot, stage_and_publish
 
 HOURS = [datetime(2026, 11, 20, 9, tzinfo=UTC) + timedelta(hours=i) for i in range(4)]
 KEYS = [f"{h:%Y-%m-%d-%H}:00" for h in HOURS]
 BAD_HOUR = HOURS[2]
-READ_BY_MARTS = ["landing.product_observations", *MART_TABLES]
 
 
-def contents(database_url: str, tables: list[str]) -> dict[str, list[tuple]]:
+def contents(database_url: str) -> dict[str, list[tuple]]:
+    """What readers see: the published landing tables and every product model."""
     with psycopg.connect(database_url) as connection:
+        tables = ["landing.product_observations", "landing.product_scrapes", *product_model_tables(connection)]
         return {table: sorted(connection.execute(f"select * from {table}").fetchall(), key=repr) for table in tables}
 
 
@@ -58,7 +59,7 @@ def test_a_failed_audit_publishes_nothing_and_the_next_hour_is_as_if_the_bad_hou
     instance = dg.DagsterInstance.ephemeral()
     assert restage(defs, instance, KEYS[0], KEYS[1]).success
     assert restage(defs, instance, KEYS[3]).success
-    without_bad_hour = contents(database_url, READ_BY_MARTS)
+    without_bad_hour = contents(database_url)
 
     empty_warehouse(database_url)
     instance = dg.DagsterInstance.ephemeral()
@@ -80,7 +81,7 @@ def test_a_failed_audit_publishes_nothing_and_the_next_hour_is_as_if_the_bad_hou
     assert passed is False and verdict == gate.description
 
     assert restage(defs, instance, KEYS[3]).success  # the next hour looks back past the unpublished one
-    assert contents(database_url, READ_BY_MARTS) == without_bad_hour
+    assert contents(database_url) == without_bad_hour
     assert count(database_url, "select count(*) from marts.fct_price_history where price < 0") == 0
 
 
@@ -96,7 +97,7 @@ def test_a_failed_restage_leaves_the_published_hour_untouched(database_url, lake
     result = stage_and_publish(defs, instance, KEYS[0])
     assert not result.success and result.asset_materializations_for_node("publish_products") == []
     assert contents(database_url, ["landing.product_observations"]) == published
-    assert count(database_url, "select count(*) from landing_pending.product_observations") == 1439
+    assert count(database_url, "select count(*) from landing_pending.product_observations") == 1443
 
 
 @pytest.fixture
@@ -124,12 +125,12 @@ def test_publishing_requires_a_pass_on_the_very_batch_staged(staged_hour, lake):
 
     assert gate.run(warehouse, hourly, [HOURS[0]]).passed
     outcome = publish(warehouse, PRODUCT_PUBLICATION, [HOURS[0]])
-    assert outcome.published == [HOURS[0]] and outcome.rows_by_table["landing.product_observations"] == 1439
+    assert outcome.published == [HOURS[0]] and outcome.rows_by_table["landing.product_observations"] == 1443
     assert warehouse.query("select count(*) from landing_pending.product_observations") == [(0,)]
 
     again = publish(warehouse, PRODUCT_PUBLICATION, [HOURS[0]])  # nothing pending: a no-op
     assert again.published == [] and again.already_published == [HOURS[0]]
-    assert warehouse.query("select count(*) from landing.product_observations") == [(1439,)]
+    assert warehouse.query("select count(*) from landing.product_observations") == [(1443,)]
     # A check run again on a published hour audits what readers see.
     result = gate.run(warehouse, hourly, [HOURS[0]])
-    assert result.passed and result.pending_partitions == 0 and result.rows_validated == 1439
+    assert result.passed and result.pending_partitions == 0 and result.rows_validated == 1443

@@ -47,18 +47,39 @@ def test_prices_move_and_events_happen_over_a_week(demo_market):
     start = HOUR - timedelta(days=7)
     events = injected_events(shop, start, HOUR)
     kinds = {event.kind for event in events}
-    assert kinds == {"flash_sale", "gradual_discount", "sold_out"}
-    for event in (e for e in events if e.kind == "flash_sale"):
-        index = [v.variant_id for v in shop.variants].index(event.variant_id)
-        during = shop.states_at(event.starts_at)[index]
-        before = shop.states_at(event.starts_at - timedelta(hours=1))[index]
-        assert float(during.price) < float(before.price) * 0.8
-        assert during.compare_at_price is not None
-        break
+    assert kinds == {"flash_sale", "gradual_discount", "misleading_discount", "price_jitter", "sold_out"}
+    index_of = {v.variant_id: i for i, v in enumerate(shop.variants)}
+
+    def state(event, moment):
+        return shop.states_at(moment)[index_of[event.variant_id]]
+
+    flash = next(e for e in events if e.kind == "flash_sale")
+    during, before = state(flash, flash.starts_at), state(flash, flash.starts_at - timedelta(hours=1))
+    assert float(during.price) <= float(before.price) * 0.75 and during.compare_at_price is not None
+    assert state(flash, flash.ends_at).price == before.price
+    misleading = next(e for e in events if e.kind == "misleading_discount")
+    during, before = state(misleading, misleading.starts_at), state(misleading, misleading.starts_at - timedelta(hours=1))
+    assert during.price == before.price and before.compare_at_price is None
+    assert float(during.compare_at_price) >= float(during.price) * 1.2
+    jitter = next(e for e in events if e.kind == "price_jitter")
+    moved = float(state(jitter, jitter.starts_at).price) / float(state(jitter, jitter.ends_at).price)
+    assert 0.975 <= moved <= 1.025 and moved != 1
     sold_out = next(e for e in events if e.kind == "sold_out" and e.starts_at >= start)
-    index = [v.variant_id for v in shop.variants].index(sold_out.variant_id)
-    assert shop.states_at(sold_out.starts_at)[index].available is False
-    assert shop.states_at(sold_out.ends_at)[index].available is True
+    assert state(sold_out, sold_out.starts_at).available is False
+    assert state(sold_out, sold_out.ends_at).available is True
+
+
+def test_promotions_of_a_variant_lie_more_than_30_days_apart(demo_market):
+    # so an honest promotion's reference is the lowest price of the 30 days before it (EU Omnibus)
+    for shop in demo_market.shops.values():
+        promotions: dict[int, list] = {}
+        for event in injected_events(shop, HOUR - timedelta(days=200), HOUR):
+            if event.kind in ("flash_sale", "gradual_discount", "misleading_discount"):
+                promotions.setdefault(event.variant_id, []).append(event)
+        assert sum(len(events) for events in promotions.values()) > len(shop.variants)
+        for events in promotions.values():
+            for earlier, later in zip(events, events[1:], strict=False):
+                assert later.starts_at - earlier.ends_at > timedelta(days=30)
 
 
 def test_record_faults_corrupt_as_asked(demo_market):

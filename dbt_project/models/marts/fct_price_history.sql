@@ -7,7 +7,8 @@
     start or starting after it. Change points after the window are included, so re-running an
     old partition re-links the spells that follow it. Every lookup goes through an index (the
     anchor per product, the window's change points by changed_at, the pre-hook's spells by
-    product_key), so the cost follows the window, not the history.
+    product_key), so the cost follows the window, not the history. (product_key, price) serves
+    mart_price_movers' all-time low.
 -#}
 {{
     config(
@@ -19,6 +20,7 @@
         indexes=[
             {'columns': ['product_key', 'valid_from'], 'unique': True},
             {'columns': ['valid_from']},
+            {'columns': ['product_key', 'price']},
         ],
         meta={'window_column': 'valid_from'},
     )
