@@ -133,7 +133,9 @@ def build_demo_data(market: DemoMarket, hours: int, live_scrape: bool) -> None:
 
     warehouse = local_warehouse()
     tables = ["landing.product_observations", "landing.quarantine", "marts.fct_price_history", "marts.dim_products",
-              "marts.mart_market_kpis"]
+              "marts.mart_market_kpis", "marts.mart_discount_events", "marts.mart_availability_events",
+              "marts.mart_price_movers", "marts.mart_discount_claims", "marts.mart_brand_share",
+              "marts.mart_price_rating_heatmap", "marts.mart_scrape_health"]
     if config.creators is not None:
         tables += ["landing.creator_observations", "landing.video_observations", "marts.fct_creator_daily",
                    "marts.mart_creator_growth_velocity", "marts.mart_comet_creators", "marts.mart_creator_brand_mentions"]
@@ -144,6 +146,7 @@ def build_demo_data(market: DemoMarket, hours: int, live_scrape: bool) -> None:
         "select source_kind, count(distinct source_name), count(*) from landing.product_observations "
         "where partition_hour = (select max(partition_hour) from landing.product_observations) group by 1 order by 1")
     say("latest hour by connector kind: " + ", ".join(f"{kind} {sources} source(s) {rows:,} rows" for kind, sources, rows in by_kind))
+    report_events_against_truth(config, market, history_hours)
 
 
 
@@ -300,20 +303,38 @@ def command_simulate(args: argparse.Namespace) -> int:
         return 0
 
 
-def report_simulation_against_truth(config, market, hours: list[datetime]) -> None:
-    """The demo Shopify shops' price spells and KPIs next to the generator's ground truth."""
+def demo_shops(config, market) -> list:
+    """The demo Shopify shops the config scrapes (the ones the ground truth covers variant by variant)."""
     from radar_demo.history import demo_shop_name
+
+    return [market.shop(demo_shop_name(source)) for source in config.product_sources if source.kind == "shopify"]
+
+
+def report_simulation_against_truth(config, market, hours: list[datetime]) -> None:
+    """The demo Shopify shops' price spells, KPIs and events next to the generator's ground truth."""
     from radar_demo.truth import shop_marts_against_truth
 
     warehouse = local_warehouse()
-    shops = [demo_shop_name(source) for source in config.product_sources if source.kind == "shopify"]
-    problems = [problem for shop in shops
-                for problem in shop_marts_against_truth(warehouse.query, market.shop(shop), hours)]
+    shops = demo_shops(config, market)
+    problems = [problem for shop in shops for problem in shop_marts_against_truth(warehouse.query, shop, hours)]
+    names = ", ".join(shop.name for shop in shops)
     if problems:
         say(f"marts vs demo ground truth over {len(hours)} hours: {len(problems)} difference(s): " + "; ".join(problems[:5]))
     else:
         say(f"marts vs demo ground truth over {len(hours)} hours: price spells, current prices and the last day's "
-            f"KPIs identical for {', '.join(shops)}")
+            f"KPIs identical for {names}")
+    report_events_against_truth(config, market, hours)
+
+
+def report_events_against_truth(config, market, hours: list[datetime]) -> None:
+    """Precision and recall of the event marts against the events the generator injected."""
+    from radar_demo.event_scores import score_events
+
+    shops = demo_shops(config, market)
+    if shops and len(hours) > 1:
+        scores = score_events(local_warehouse().query, shops, hours)
+        say(f"events vs demo ground truth over {len(hours)} hours: {scores.describe()}"
+            + ("" if scores.passes() else " (below 0.95 or events from noise: see docs/market_signals.md)"))
 
 
 

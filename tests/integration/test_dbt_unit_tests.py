@@ -23,4 +23,4 @@ def test_dbt_unit_tests_pass(database_url, tmp_path):
         assert empty.returncode == 0, empty.stdout[-3000:]
         unit = dbt("test", "--select", "test_type:unit", target_path=tmp_path / "target")
     assert unit.returncode == 0, unit.stdout[-4000:]
-    assert "PASS=16" in unit.stdout, unit.stdout[-2000:]
+    assert "PASS=17" in unit.stdout, unit.stdout[-2000:]

@@ -9,6 +9,7 @@ import pytest
 
 from orchestration.automation.simulation import HourlySimulator, partition_key, read_costs
 from orchestration.clock import ClockResource
+from radar_demo.event_scores import score_events
 from radar_demo.truth import shop_marts_against_truth
 from tests.support import build_test_definitions, demo_config, jsonld_source, marketplace_source
 
@@ -37,6 +38,9 @@ def check_against_ground_truth(database_url: str, demo_market, hours: list[datet
             assert shop_marts_against_truth(query, demo_market.shop(shop_name), hours) == []
         # ... and the comparison can fail: the same marts against a truth that misses the first hour.
         assert shop_marts_against_truth(query, demo_market.shop(SHOPS[0]), hours[1:]) != []
+        # The event marts, built hour by hour, against the injected events (none from jitter).
+        scores = score_events(query, [demo_market.shop(shop) for shop in SHOPS], hours)
+        assert scores.passes(0.95), scores.describe()
         # Every source of every kind was staged every hour, at the simulated time.
         per_hour = query("select partition_hour, count(distinct source_name), bool_and(observed_at >= partition_hour "
                          "and observed_at < partition_hour + interval '1 hour') from landing.product_observations "

@@ -29,10 +29,28 @@ observations as not materialized (
 
 day_observations as (
 
-    -- The whole UTC days the window touches, bounded by constants so the partition_hour index serves the scan.
+    -- The whole UTC days the window touches, bounded by constants so the partition_hour index serves
+    -- the scan; only the columns kept, so the day's sort stays in memory.
     select
-        observations.*,
-        (observations.partition_hour at time zone 'UTC')::date as market_date
+        (observations.partition_hour at time zone 'UTC')::date as market_date,
+        observations.product_key,
+        observations.source_name,
+        observations.source_kind,
+        observations.category,
+        observations.brand,
+        observations.currency_code,
+        observations.price,
+        observations.compare_at_price,
+        observations.discount_pct,
+        observations.is_discounted,
+        observations.is_available,
+        observations.rating,
+        observations.review_count,
+        observations.sold_count,
+        observations.sold_period,
+        observations.shop_name,
+        observations.partition_hour,
+        observations.observed_at
     from observations
     where observations.partition_hour >= {{ window_start_date() }}::timestamp at time zone 'UTC'
       and observations.partition_hour < ({{ window_last_date() }} + 1)::timestamp at time zone 'UTC'
@@ -45,25 +63,6 @@ last_of_day as (
     select distinct on (market_date, product_key) *
     from day_observations
     order by market_date, product_key, observed_at desc
-
-),
-
-day_before as (
-
-    select last_of_day.product_key, last_of_day.market_date, previous.sold_count
-    from last_of_day
-    cross join lateral (
-        select earlier.sold_count
-        from observations as earlier
-        where earlier.product_key = last_of_day.product_key
-          and earlier.partition_hour < last_of_day.market_date::timestamp at time zone 'UTC'
-          and earlier.partition_hour >= (last_of_day.market_date - 1)::timestamp at time zone 'UTC'
-          and earlier.sold_period is null
-        order by earlier.partition_hour desc
-        limit 1
-    ) as previous
-    where last_of_day.sold_count is not null
-      and last_of_day.sold_period is null
 
 ),
 
@@ -86,14 +85,27 @@ final as (
         last_of_day.review_count,
         last_of_day.sold_count,
         last_of_day.sold_period,
-        greatest(last_of_day.sold_count - day_before.sold_count, 0) as units_sold,
+        -- greatest() ignores nulls: without a count the day before, units stay unknown, not 0
+        case when day_before.sold_count is not null then greatest(last_of_day.sold_count - day_before.sold_count, 0) end
+            as units_sold,
         last_of_day.shop_name,
         last_of_day.partition_hour,
         last_of_day.observed_at
     from last_of_day
-    left join day_before
-        on day_before.product_key = last_of_day.product_key
-       and day_before.market_date = last_of_day.market_date
+    -- One lookup per listing with an all-time count, inside the lateral: as a separate CTE joined
+    -- back, the planner re-ran every lookup once per listing (2.6 s instead of 50 ms an hour).
+    left join lateral (
+        select earlier.sold_count
+        from observations as earlier
+        where last_of_day.sold_count is not null
+          and last_of_day.sold_period is null
+          and earlier.product_key = last_of_day.product_key
+          and earlier.partition_hour < last_of_day.market_date::timestamp at time zone 'UTC'
+          and earlier.partition_hour >= (last_of_day.market_date - 1)::timestamp at time zone 'UTC'
+          and earlier.sold_period is null
+        order by earlier.partition_hour desc
+        limit 1
+    ) as day_before on true
 
 )
 

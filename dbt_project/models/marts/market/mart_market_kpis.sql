@@ -1,7 +1,7 @@
 {#-
-    Day x source x category market KPIs from each listing's last observation of the day.
-    A window run recomputes every UTC day the window touches (a day is at most 24 partitions),
-    replacing those days whole.
+    Day x source x category market KPIs from each listing's last observation of the day
+    (int_product_days). A window run recomputes every UTC day the window touches, replacing those
+    days whole.
 -#}
 {{
     config(
@@ -14,31 +14,10 @@
 
 with
 
-observations as (
+product_days as (
 
-    select * from {{ ref('stg_landing__product_observations') }}
-
-),
-
-day_observations as (
-
-    -- The whole UTC days the window touches, bounded by constants so the landing
-    -- partition_hour index serves the scan.
-    select
-        observations.*,
-        (observations.partition_hour at time zone 'UTC')::date as market_date
-    from observations
-    where observations.partition_hour >= {{ window_start_date() }}::timestamp at time zone 'UTC'
-      and observations.partition_hour < ({{ window_last_date() }} + 1)::timestamp at time zone 'UTC'
-      and observations.product_key is not null
-
-),
-
-last_of_day as (
-
-    select distinct on (market_date, product_key) *
-    from day_observations
-    order by market_date, product_key, observed_at desc
+    select * from {{ ref('int_product_days') }}
+    where {{ in_window_date('market_date') }}
 
 ),
 
@@ -59,7 +38,7 @@ kpis as (
         sum(sold_count) filter (where sold_period is null) as sold_count_lower_bound,
         count(distinct shop_name) as shops,
         count(distinct partition_hour) as hours_observed
-    from last_of_day
+    from product_days
     group by market_date, source_name, category, currency_code
 
 ),
