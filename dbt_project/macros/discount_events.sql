@@ -25,15 +25,9 @@
         union all
         -- the run a product's first move in the window continues (its state before the window)
         select before.product_key, before.run_started_at
-        from (select distinct product_key from {{ moves }} as moves where {{ in_window('moves.partition_hour') }}) as moved
-        cross join lateral (
-            select moves.product_key, moves.run_started_at
-            from {{ moves }} as moves
-            where moves.product_key = moved.product_key
-              and moves.changed_at < {{ window_start() }}
-            order by moves.changed_at desc
-            limit 1
-        ) as before
+        from ({{ last_before_window(moves, '(select product_key from ' ~ moves ~ ' as moves where '
+                                    ~ in_window('moves.partition_hour') ~ ') as moved', 'changed_at',
+                                    ['run_started_at']) }}) as before
     ) as candidates
     group by candidates.product_key
 {%- endmacro %}

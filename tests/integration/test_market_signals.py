@@ -2,11 +2,16 @@
 against what the demo generator injected: flash sales, gradual discounts, misleading discounts,
 sell-outs and restocks, and price jitter that must make no event."""
 
+import json
+import subprocess
 from datetime import UTC, datetime, timedelta
 
 import dagster as dg
 import psycopg
 
+from orchestration.assets.dbt import environment
+from orchestration.warehouse.dbt import DBT_PROJECT_DIR, dbt_executable
+from orchestration.warehouse.postgres import WarehouseResource
 from radar_demo.catalog import DemoMarket
 from radar_demo.event_scores import score_events
 from radar_demo.history import write_history
@@ -30,7 +35,7 @@ def first_two_hour_flash_sale(demo_market, after: datetime):
     return min(sales, key=lambda event: event.starts_at)
 
 
-def test_event_marts_match_what_the_demo_injected(database_url, lake, demo_market):
+def test_event_marts_match_what_the_demo_injected(database_url, lake, demo_market, tmp_path):
     flash = first_two_hour_flash_sale(demo_market, START + timedelta(hours=BACKFILL_HOURS))
     live = [flash.starts_at + timedelta(hours=offset) for offset in range(3)]
     backfill_end = flash.starts_at - timedelta(hours=1)
@@ -81,3 +86,16 @@ def test_event_marts_match_what_the_demo_injected(database_url, lake, demo_marke
         health = query("select count(*), min(rows_vs_trailing_median), max(failed_pages) from marts.mart_scrape_health "
                        "where baseline_hours > 0")
         assert health[0][0] == len(SHOPS) * (len(hours) - 1) and health[0][1] == 1 and health[0][2] == 0
+
+        # The fill-rate check warns and does not block: every shop's brands vanish in the last hour.
+        connection.execute("update marts.mart_scrape_health set brand_fill_rate = 0 where partition_hour = %s",
+                           [live[-1]])
+        window = {"window_start": live[-1].isoformat(), "window_end": (live[-1] + timedelta(hours=1)).isoformat()}
+        with environment(WarehouseResource(database_url=database_url).dbt_environment()):
+            checked = subprocess.run(
+                [dbt_executable(), "test", "--select", "mart_scrape_health", "--vars", json.dumps(window),
+                 "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
+                 "--target-path", str(tmp_path / "target")],
+                capture_output=True, text=True, timeout=300)
+        assert checked.returncode == 0, checked.stdout[-2000:]
+        assert "WARN=1" in checked.stdout and "not_below_baseline_mart_scrape" in checked.stdout, checked.stdout[-2000:]

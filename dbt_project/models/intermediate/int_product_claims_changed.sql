@@ -44,16 +44,7 @@ window_observations as (
 
 last_observation_before_window as (
 
-    select previous.*
-    from (select distinct product_key from window_observations) as products
-    cross join lateral (
-        select earlier.*
-        from observations as earlier
-        where earlier.product_key = products.product_key
-          and earlier.partition_hour < {{ window_start() }}
-        order by earlier.partition_hour desc
-        limit 1
-    ) as previous
+    {{ last_before_window('observations', 'window_observations', 'partition_hour') }}
 
 ),
 

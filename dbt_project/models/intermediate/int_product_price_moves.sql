@@ -87,17 +87,8 @@ classified as (
 state_before_window as (
 
     {% if is_incremental() %}
-    select products.product_key, previous.last_step_at, previous.last_step_was_decrease,
-           previous.run_started_at, previous.run_steps
-    from (select distinct product_key from window_moves) as products
-    cross join lateral (
-        select earlier.last_step_at, earlier.last_step_was_decrease, earlier.run_started_at, earlier.run_steps
-        from {{ this }} as earlier
-        where earlier.product_key = products.product_key
-          and earlier.changed_at < {{ window_start() }}
-        order by earlier.changed_at desc
-        limit 1
-    ) as previous
+    {{ last_before_window(this, 'window_moves', 'changed_at',
+                          ['last_step_at', 'last_step_was_decrease', 'run_started_at', 'run_steps']) }}
     {% else %}
     select null::text as product_key, null::timestamptz as last_step_at, null::boolean as last_step_was_decrease,
            null::timestamptz as run_started_at, null::integer as run_steps

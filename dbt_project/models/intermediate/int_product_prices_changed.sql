@@ -35,30 +35,11 @@ window_observations as (
 
 ),
 
-products_in_window as (
-
-    select distinct product_key from window_observations
-
-),
-
 last_observation_before_window as (
 
-    select
-        products_in_window.product_key,
-        previous.partition_hour,
-        previous.observed_at,
-        previous.price,
-        previous.currency_code
-    from products_in_window
-    cross join lateral (
-        select earlier.partition_hour, earlier.observed_at, earlier.price, earlier.currency_code
-        from observations as earlier
-        where earlier.product_key = products_in_window.product_key
-          and earlier.partition_hour < {{ window_start() }}
-        -- a product has one row per partition (the gate checks it): the index alone orders them
-        order by earlier.partition_hour desc
-        limit 1
-    ) as previous
+    -- a product has one row per partition (the gate checks it): the index alone orders them
+    {{ last_before_window('observations', 'window_observations', 'partition_hour',
+                          ['partition_hour', 'observed_at', 'price', 'currency_code']) }}
 
 ),
 

@@ -52,16 +52,7 @@ products_in_window as (
 anchor_changes as (
 
     -- each product's last change point before the window: the spell the window may close
-    select anchor.*
-    from products_in_window
-    cross join lateral (
-        select *
-        from price_changes
-        where price_changes.product_key = products_in_window.product_key
-          and price_changes.changed_at < {{ window_start() }}
-        order by price_changes.changed_at desc
-        limit 1
-    ) as anchor
+    {{ last_before_window('price_changes', 'products_in_window', 'changed_at') }}
 
 ),
 

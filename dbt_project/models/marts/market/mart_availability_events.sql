@@ -39,16 +39,8 @@ window_observations as (
 
 last_before_window as (
 
-    select products.product_key, previous.partition_hour, previous.observed_at, previous.is_available
-    from (select distinct product_key from window_observations) as products
-    cross join lateral (
-        select earlier.partition_hour, earlier.observed_at, earlier.is_available
-        from observations as earlier
-        where earlier.product_key = products.product_key
-          and earlier.partition_hour < {{ window_start() }}
-        order by earlier.partition_hour desc
-        limit 1
-    ) as previous
+    {{ last_before_window('observations', 'window_observations', 'partition_hour',
+                          ['partition_hour', 'observed_at', 'is_available']) }}
 
 ),
 
@@ -78,17 +70,10 @@ changes as (
 sold_out_before_window as (
 
     {% if is_incremental() %}
-    select products.product_key, previous.event_at
-    from (select distinct product_key from changes where is_available) as products
-    cross join lateral (
-        select events.event_at, events.event_type
-        from {{ this }} as events
-        where events.product_key = products.product_key
-          and events.event_at < {{ window_start() }}
-        order by events.event_at desc
-        limit 1
-    ) as previous
-    where previous.event_type = 'sold_out'
+    select product_key, event_at
+    from ({{ last_before_window(this, '(select product_key from changes where is_available) as restocks', 'event_at',
+                                ['event_at', 'event_type']) }}) as previous
+    where event_type = 'sold_out'
     {% else %}
     select null::text as product_key, null::timestamptz as event_at where false
     {% endif %}

@@ -56,16 +56,8 @@ products_in_window as (
 
 anchor_changes as (
 
-    select anchor.*
-    from products_in_window
-    cross join lateral (
-        select *
-        from claim_changes
-        where claim_changes.product_key = products_in_window.product_key
-          and claim_changes.changed_at < {{ window_start() }}
-        order by claim_changes.changed_at desc
-        limit 1
-    ) as anchor
+    -- each product's last claim change before the window: the claim the window may end
+    {{ last_before_window('claim_changes', 'products_in_window', 'changed_at') }}
 
 ),
 
