@@ -67,7 +67,7 @@ def test_environment_selects_s3_and_objects_are_immutable(s3_environment):
     assert "testing-secret" not in store.describe()
 
 
-def test_snapshot_and_staging_through_s3(s3_environment, s3_endpoint, market_server, database_url):
+def test_snapshot_and_staging_through_s3(s3_environment, s3_endpoint, market_server, database_url, demo_market):
     config = demo_config(market_server.url, shops=("kopi-nusantara",))
     defs = build_test_definitions(config, database_url, object_store_from_environment())
     job = defs.resolve_job_def("hourly_products_job")
@@ -85,4 +85,4 @@ def test_snapshot_and_staging_through_s3(s3_environment, s3_endpoint, market_ser
     with psycopg.connect(database_url) as connection:
         count, currencies = connection.execute(
             "select count(*), array_agg(distinct currency_code) from landing.product_observations").fetchone()
-    assert count == 284 and currencies == ["IDR"]
+    assert count == len(demo_market.shop("kopi-nusantara").variants) and currencies == ["IDR"]

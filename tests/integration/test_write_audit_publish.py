@@ -20,10 +20,11 @@ KEYS = [f"{h:%Y-%m-%d-%H}:00" for h in HOURS]
 BAD_HOUR = HOURS[2]
 
 
-def contents(database_url: str) -> dict[str, list[tuple]]:
-    """What readers see: the published landing tables and every product model."""
+def contents(database_url: str, tables: list[str] | None = None) -> dict[str, list[tuple]]:
+    """What readers see: the given tables, by default the published landing tables and every product model."""
     with psycopg.connect(database_url) as connection:
-        tables = ["landing.product_observations", "landing.product_scrapes", *product_model_tables(connection)]
+        if tables is None:
+            tables = ["landing.product_observations", "landing.product_scrapes", *product_model_tables(connection)]
         return {table: sorted(connection.execute(f"select * from {table}").fetchall(), key=repr) for table in tables}
 
 
