@@ -10,7 +10,8 @@
     Jitter (moves smaller than a step) neither makes nor breaks either.
 
     An event is listed from the run that detects it and updated in place (same event_id) as it
-    grows or ends. A window run rebuilds the events of the products listed by
+    grows or ends; its tests run in the window it was detected in (window_column detected_at: a
+    gradual discount starts days before it is detectable). A window run rebuilds the events of the products listed by
     discount_event_rebuilds() from their rebuild instant on (macros/discount_events.sql), reading
     those products' moves since then through the (product_key, changed_at) index.
 -#}
@@ -25,9 +26,9 @@
         indexes=[
             {'columns': ['event_id'], 'unique': True},
             {'columns': ['product_key', 'started_at']},
-            {'columns': ['started_at']},
+            {'columns': ['detected_at']},
         ],
-        meta={'window_column': 'started_at'},
+        meta={'window_column': 'detected_at'},
     )
 }}
 
