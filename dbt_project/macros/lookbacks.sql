@@ -17,3 +17,12 @@
         limit 1
     ) as previous
 {%- endmacro %}
+
+{#- The price a product had at `moment`: its fct_price_history spell starting last at or before it,
+    through the (product_key, valid_from) index. A scalar subquery; null before the first spell. -#}
+{% macro price_in_effect_at(spells, product_key, moment) -%}
+    (select in_effect.price from {{ spells }} as in_effect
+     where in_effect.product_key = {{ product_key }} and in_effect.valid_from <= {{ moment }}
+     order by in_effect.valid_from desc
+     limit 1)
+{%- endmacro %}

@@ -38,27 +38,15 @@ with_history as (
 
     select
         product_days.*,
-        day_ago.price as price_24h_ago,
-        week_ago.price as price_7d_ago,
+        {{ price_in_effect_at('spells', 'product_days.product_key', "product_days.observed_at - interval '24 hours'") }}
+            as price_24h_ago,
+        {{ price_in_effect_at('spells', 'product_days.product_key', "product_days.observed_at - interval '7 days'") }}
+            as price_7d_ago,
         month.lowest_price as lowest_price_30d,
         month.highest_price as highest_price_30d,
         ever.lowest_price as lowest_price_ever,
         ever.highest_price as highest_price_ever
     from product_days
-    left join lateral (
-        select spells.price from spells
-        where spells.product_key = product_days.product_key
-          and spells.valid_from <= product_days.observed_at - interval '24 hours'
-        order by spells.valid_from desc
-        limit 1
-    ) as day_ago on true
-    left join lateral (
-        select spells.price from spells
-        where spells.product_key = product_days.product_key
-          and spells.valid_from <= product_days.observed_at - interval '7 days'
-        order by spells.valid_from desc
-        limit 1
-    ) as week_ago on true
     left join lateral (
         -- the spells in effect during the 30 days before (the one open at their start included)
         select min(spells.price) as lowest_price, max(spells.price) as highest_price
