@@ -48,23 +48,23 @@ def check_against_ground_truth(database_url: str, demo_market, hours: list[datet
     assert per_hour == [(h, 5, True) for h in hours]
 
 
-def test_six_simulated_hours_match_the_ground_truth_and_a_rerun_continues(
+def test_four_simulated_hours_match_the_ground_truth_and_a_rerun_continues(
         market_server, database_url, lake, tmp_path, demo_market):
     start = datetime(2026, 11, 20, 22, tzinfo=UTC)  # crosses midnight: KPIs of a new day, lookbacks into the old
-    hours = [start + timedelta(hours=offset) for offset in range(6)]
+    hours = [start + timedelta(hours=offset) for offset in range(4)]
     _, _, instance, simulator = simulation(market_server, database_url, lake, tmp_path, start)
 
     first = simulator().run(2)
     assert [cost.partition for cost in first] == [partition_key(h) for h in hours[:2]]
-    rest = simulator().run(6)  # a re-run continues where the first stopped
+    rest = simulator().run(4)  # a re-run continues where the first stopped
     assert [cost.partition for cost in rest] == [partition_key(h) for h in hours[2:]]
     assert all(cost.rows > 1_500 and cost.dbt_s > 0 and cost.snapshots_s > 0 for cost in first + rest)
 
     check_against_ground_truth(database_url, demo_market, hours)
-    assert [cost.hour_index for cost in read_costs(tmp_path / "timings.csv")] == list(range(6))
+    assert [cost.hour_index for cost in read_costs(tmp_path / "timings.csv")] == list(range(4))
     # The runs came from the real schedule and sensor: one snapshot run per source per hour.
     snapshot_runs = instance.get_runs(dg.RunsFilter(job_name="product_snapshots_job"))
-    assert len(snapshot_runs) == 6 * 5
+    assert len(snapshot_runs) == 4 * 5
 
 
 def test_a_production_clock_refuses_to_file_a_scrape_under_a_simulated_hour(market_server, database_url, lake):
