@@ -72,7 +72,7 @@ def progress(message: str) -> None:
 
 def reset_warehouse(database_url: str) -> None:
     with psycopg.connect(database_url, autocommit=True) as connection:
-        connection.execute("drop schema if exists landing, landing_pending, analytics, marts cascade")
+        connection.execute("drop schema if exists landing, landing_pending, analytics, marts, alerts cascade")
 
 
 def replicate_history(warehouse: WarehouseResource, seed_hour: datetime, hours_back: int) -> int:

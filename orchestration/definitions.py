@@ -8,6 +8,14 @@ from __future__ import annotations
 
 import dagster as dg
 
+from orchestration.assets.alerts import (
+    CREATOR_ALERT_INPUTS,
+    CREATOR_ALERT_KINDS,
+    PRODUCT_ALERT_INPUTS,
+    PRODUCT_ALERT_KINDS,
+    build_alert_detection_asset,
+    build_delivery_job,
+)
 from orchestration.assets.creators import build_creator_assets
 from orchestration.assets.dbt import (
     CREATOR_MODELS,
@@ -19,6 +27,7 @@ from orchestration.assets.dbt import (
 from orchestration.assets.ingest import SNAPSHOT_KEY_PREFIX, build_product_snapshot_asset
 from orchestration.assets.publish import build_publish_asset
 from orchestration.assets.staging import build_staged_products
+from orchestration.automation.alerts import build_alert_delivery_sensor, build_run_failure_alert_sensor
 from orchestration.automation.schedules import build_daily_creators_schedule, build_hourly_snapshot_schedule
 from orchestration.automation.sensors import build_stage_products_sensor
 from orchestration.config import RadarConfig, load_config
@@ -45,6 +54,8 @@ def build_definitions(config: RadarConfig, resources: dict | None = None) -> dg.
         {"published_products": [PRODUCT_OBSERVATIONS], "published_product_scrapes": [PRODUCT_SCRAPES]},
         deps=["staged_products"], group_name="staging")
     dbt_models = build_dbt_models(PRODUCT_MODELS, hourly, market_signal_vars(config.market_signals))
+    product_alerts = build_alert_detection_asset("product_alerts", config.alerts, PRODUCT_ALERT_KINDS,
+                                                 PRODUCT_ALERT_INPUTS, hourly, group_name="alerts")
 
     snapshots_job = dg.define_asset_job(
         "product_snapshots_job",
@@ -54,17 +65,17 @@ def build_definitions(config: RadarConfig, resources: dict | None = None) -> dg.
     )
     products_job = dg.define_asset_job(
         "hourly_products_job",
-        selection=dg.AssetSelection.groups("ingest", "staging", "dbt_staging", "dbt_intermediate", "marts"),
+        selection=dg.AssetSelection.groups("ingest", "staging", "dbt_staging", "dbt_intermediate", "marts", "alerts"),
         partitions_def=hourly,
         description="Scrape every source, stage the hour, gate it with Great Expectations, publish it, build dbt: "
-                    "all in one run (manual use).",
+                    "and detect alerts, all in one run (manual use).",
     )
     restage_job = dg.define_asset_job(
         "restage_products_job",
-        selection=dg.AssetSelection.groups("staging", "dbt_staging", "dbt_intermediate", "marts"),
+        selection=dg.AssetSelection.groups("staging", "dbt_staging", "dbt_intermediate", "marts", "alerts"),
         partitions_def=hourly,
         description=f"Replay archived {SNAPSHOT_KEY_PREFIX} snapshots through staging, the gate, publishing and dbt "
-                    "(backfills, parser fixes).",
+                    "and alert detection (backfills, parser fixes; only fresh events alert).",
     )
     creator_assets, creator_checks, creator_jobs, creator_schedules = [], [], [], []
     if config.creators is not None:
@@ -75,29 +86,33 @@ def build_definitions(config: RadarConfig, resources: dict | None = None) -> dg.
             {"published_creators": [CREATOR_OBSERVATIONS], "published_videos": [VIDEO_OBSERVATIONS, SEARCH_TARGETS]},
             deps=["staged_creators", "staged_videos"], group_name="creators_staging")
         creator_models = build_dbt_models(CREATOR_MODELS, daily, comet_vars(config.creators.comet))
-        creator_assets, creator_checks = [snapshot, staged, published, creator_models], gates
+        creator_alerts = build_alert_detection_asset("creator_alerts", config.alerts, CREATOR_ALERT_KINDS,
+                                                     CREATOR_ALERT_INPUTS, daily, group_name="creators_alerts")
+        creator_assets, creator_checks = [snapshot, staged, published, creator_models, creator_alerts], gates
         creators_job = dg.define_asset_job(
             "daily_creators_job",
-            selection=dg.AssetSelection.assets(snapshot, staged, published, creator_models),
+            selection=dg.AssetSelection.assets(snapshot, staged, published, creator_models, creator_alerts),
             partitions_def=daily,
             description="Search TikHub for today's creators, stage creators and videos, gate them with Great "
                         "Expectations, publish them, build the creator marts (growth, velocity, comets, brand mentions).",
         )
         restage_creators_job = dg.define_asset_job(
             "restage_creators_job",
-            selection=dg.AssetSelection.assets(staged, published, creator_models),
+            selection=dg.AssetSelection.assets(staged, published, creator_models, creator_alerts),
             partitions_def=daily,
             description="Replay archived creator search snapshots through staging, the gates, publishing and the "
                         "creator marts.",
         )
         creator_jobs = [creators_job, restage_creators_job]
         creator_schedules = [build_daily_creators_schedule(creators_job, daily)]
+    delivery_job = build_delivery_job(config.alerts)
     return dg.Definitions(
-        assets=[*snapshots, staged_products, published_products, dbt_models, *creator_assets],
+        assets=[*snapshots, staged_products, published_products, dbt_models, product_alerts, *creator_assets],
         asset_checks=[staged_products_gate, *creator_checks],
-        jobs=[snapshots_job, products_job, restage_job, *creator_jobs],
+        jobs=[snapshots_job, products_job, restage_job, *creator_jobs, delivery_job],
         schedules=[build_hourly_snapshot_schedule(snapshots_job, hourly, snapshot_keys), *creator_schedules],
-        sensors=[build_stage_products_sensor(restage_job, hourly, snapshot_keys)],
+        sensors=[build_stage_products_sensor(restage_job, hourly, snapshot_keys), build_alert_delivery_sensor(delivery_job),
+                 build_run_failure_alert_sensor(config.alerts, (restage_job.name, products_job.name))],
         resources=resources if resources is not None else resources_from_environment(),
     )
 

@@ -38,7 +38,7 @@ def database_url(postgres_urls: dict[str, str]) -> str:
     """
     url = postgres_urls[WAREHOUSE_DATABASE]
     with psycopg.connect(url, autocommit=True) as connection:
-        connection.execute("drop schema if exists landing, landing_pending, analytics, marts cascade")
+        connection.execute("drop schema if exists landing, landing_pending, analytics, marts, alerts cascade")
     return url
 
 

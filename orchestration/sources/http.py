@@ -1,4 +1,5 @@
-"""The one HTTP client every connector uses: per-host rate limit and the shared retry loop (``retry.py``)."""
+"""The one HTTP client: every connector's GETs and the alert channels' POSTs, with a per-host rate
+limit and the shared retry loop (``retry.py``)."""
 
 from __future__ import annotations
 
@@ -113,6 +114,46 @@ class PoliteHttpClient:
         return call_with_retries(attempt, what=f"GET {httpx.URL(url, params=params)}", policy=self.policy,
                                  rng=self._rng, before_attempt=wait_for_slot, on_retry=count_retry,
                                  clock=self._clock, sleep=self._sleep)
+
+
+    def post_json(self, url: str, body: object, *, headers: Mapping[str, str] | None = None,
+                  what: str) -> httpx.Response:
+        """POST ``body`` as JSON with the same rate limit and retry loop as :meth:`get`. ``what``
+        names the request in errors instead of the URL, which may hold a secret (a webhook token).
+
+        Returns the first non-retryable response, 2xx or not; the caller decides what a 4xx means.
+        """
+        host = urlsplit(url).netloc.lower()
+
+        def wait_for_slot() -> None:
+            self.stats.waited_seconds += self._limiter.wait(host)
+
+        def attempt(number: int) -> httpx.Response:
+            self.stats.requests += 1
+            try:
+                response = self._client.post(url, json=body, headers=headers)
+            except (httpx.TimeoutException, httpx.TransportError) as error:
+                raise RetryableFailure(redact(f"{type(error).__name__}: {error}", url)) from None
+            if response.status_code in RETRYABLE_STATUSES:
+                raise RetryableFailure(describe_retryable_status(response.status_code, response.headers, response.content),
+                                       parse_retry_after(response.headers.get("retry-after")))
+            return response
+
+        def count_retry(failure: str, delay: float, next_attempt: int) -> None:
+            self.stats.retries += 1
+            self.stats.waited_seconds += delay
+
+        return call_with_retries(attempt, what=what, policy=self.policy, rng=self._rng, before_attempt=wait_for_slot,
+                                 on_retry=count_retry, clock=self._clock, sleep=self._sleep)
+
+
+def redact(text: str, url: str) -> str:
+    """``text`` without ``url`` or its path and query (where webhook tokens live)."""
+    parts = urlsplit(url)
+    for secret in (url, parts.path + (f"?{parts.query}" if parts.query else ""), parts.query):
+        if secret and secret != "/":
+            text = text.replace(secret, "<redacted>")
+    return text
 
 
 _CLOUDFLARE_CODE = re.compile(rb'(?:error[ _]code["\s:]*|Error\s+)(1\d{3})\b', re.IGNORECASE)

@@ -177,3 +177,33 @@ create table if not exists landing_pending.audits (
     audited_at       timestamptz  not null default now(),
     primary key (gate, partition_start)
 );
+
+-- The alert outbox (orchestration/alerts), in its own schema so the BI role can be kept out of it.
+-- Created with the landing tables so dbt's mart_alert_deliveries finds it on the very first build.
+-- One row per alert ever detected; dedupe_key (rule, subject, event start) makes detection
+-- idempotent (insert ... on conflict do nothing). Delivery claims rows with a lease.
+create schema if not exists alerts;
+
+create table if not exists alerts.outbox (
+    alert_id         bigint generated always as identity primary key,
+    dedupe_key       text          not null unique,
+    rule_name        text          not null,
+    kind             text          not null,
+    channel_name     text          not null,
+    subject_key      text          not null,
+    event_at         timestamptz   not null,
+    partition_key    text,
+    detected_at      timestamptz   not null default now(),
+    message          jsonb         not null,
+    status           text          not null default 'pending' check (status in ('pending', 'delivered', 'dead')),
+    attempts         integer       not null default 0,
+    next_attempt_at  timestamptz   not null default now(),
+    claimed_by       text,
+    claimed_until    timestamptz,
+    last_error       text,
+    response_status  integer,
+    delivered_at     timestamptz
+);
+-- The sensor and the claim look only at rows still to send.
+create index if not exists outbox_due on alerts.outbox (next_attempt_at) where status = 'pending';
+create index if not exists outbox_detected_at on alerts.outbox (detected_at);

@@ -47,7 +47,7 @@ def one_negative_price():
 
 def empty_warehouse(database_url: str) -> None:
     with psycopg.connect(database_url, autocommit=True) as connection:
-        connection.execute("drop schema if exists landing, landing_pending, analytics, marts cascade")
+        connection.execute("drop schema if exists landing, landing_pending, analytics, marts, alerts cascade")
 
 
 def test_a_failed_audit_publishes_nothing_and_the_next_hour_is_as_if_the_bad_hour_never_happened(

@@ -17,15 +17,16 @@ from urllib.parse import urlsplit
 import yaml
 from pydantic import (
     AfterValidator,
-    BaseModel,
-    ConfigDict,
     Field,
     ValidationError,
     field_validator,
     model_validator,
 )
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from orchestration.config.alerts import Alerts
+from orchestration.config.base import StrictModel
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_CONFIG_PATH = PROJECT_ROOT / "radar.yaml"
 
 # ISO 4217 codes we have seen in the wild for the markets we watch; extend as sources are added.
@@ -66,8 +67,7 @@ class ConfigError(ValueError):
     """The config file is missing or invalid; the message says where and what was expected."""
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+_Strict = StrictModel
 
 
 class _SourceBase(_Strict):
@@ -355,6 +355,7 @@ class RadarConfig(_Strict):
         description="Brand dictionary for listings without a brand field: canonical name -> aliases. "
         "Matched as whole words in titles, then in the shop name; no match stays null.",
     )
+    alerts: Alerts = Field(default_factory=Alerts, description="Alert rules, channels and delivery.")
     clock_url: HttpUrl | None = Field(
         default=None,
         description="A test market's clock hook, used only by `radar simulate`: before each simulated hour it "
@@ -367,6 +368,11 @@ class RadarConfig(_Strict):
         duplicates = sorted({name for name in names if names.count(name) > 1})
         if duplicates:
             raise ValueError(f"product source names must be unique; repeated: {', '.join(duplicates)}")
+        for rule in self.alerts.rules:
+            if rule.scope.source and rule.scope.source not in names:
+                raise ValueError(f"alerts rule {rule.name}: no product source named {rule.scope.source!r}")
+            if rule.kind == "new_comet" and self.creators is None:
+                raise ValueError(f"alerts rule {rule.name}: new_comet needs the creators section")
         return self
 
     @property

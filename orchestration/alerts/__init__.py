@@ -1,0 +1,1 @@
+"""Alerts: detection into an outbox, delivery exactly once per event (see outbox.py)."""

@@ -1,0 +1,234 @@
+"""Alerts end to end: rules over the real marts, the outbox, the delivery sensor and job, and a
+real local receiver that fails on demand. One delivery per event, none for backfilled history."""
+
+from datetime import UTC, datetime, timedelta
+
+import dagster as dg
+import psycopg
+import pytest
+
+from orchestration.clock import ClockResource
+from orchestration.config.alerts import AlertChannel, AlertRule, Alerts
+from orchestration.warehouse.postgres import WarehouseResource
+from radar_demo.history import write_history
+from radar_demo.truth import injected_events
+from tests.alert_receiver import AlertReceiver
+from tests.support import build_test_definitions, demo_config, range_tags
+
+SHOPS = ("glow-lab", "kopi-nusantara", "trail-and-tide")
+AFTER = datetime(2026, 11, 12, tzinfo=UTC)
+SECRET_PATH = "/services/T0RADAR/B0TEST/xoxb-test-secret-4711"
+
+
+def key(hour: datetime) -> str:
+    return f"{hour:%Y-%m-%d-%H}:00"
+
+
+@pytest.fixture
+def receiver(monkeypatch):
+    with AlertReceiver() as receiver:
+        monkeypatch.setenv("RADAR_TEST_SLACK_URL", receiver.url + SECRET_PATH)
+        yield receiver
+
+
+def first_flash_sale(demo_market):
+    events = [event for shop in SHOPS for event in injected_events(demo_market.shop(shop), AFTER, AFTER + timedelta(days=2))
+              if event.kind == "flash_sale" and event.starts_at >= AFTER + timedelta(hours=24)]
+    return min(events, key=lambda event: event.starts_at)
+
+
+def alerting_config(shop: str, **settings):
+    channel = AlertChannel(name="team-slack", kind="slack", url_env="RADAR_TEST_SLACK_URL")
+    rules = [AlertRule(name="flash-sales", kind="flash_sale_started", channel="team-slack", scope={"source": shop}),
+             AlertRule(name="restocks", kind="back_in_stock", channel="team-slack")]
+    config = demo_config("http://127.0.0.1:8765", shops=(shop,))
+    return config.model_copy(update={"alerts": Alerts(channels=[channel], rules=rules, **settings)})
+
+
+def outbox(database_url: str) -> list[tuple]:
+    with psycopg.connect(database_url) as connection:
+        return connection.execute("select rule_name, subject_key, event_at, status, attempts, dedupe_key "
+                                  "from alerts.outbox order by alert_id").fetchall()
+
+
+def deliver(defs, instance, database_url: str) -> dg.ExecuteInProcessResult | dg.SkipReason:
+    """What the delivery sensor asks for, run like the daemon would run it."""
+    sensor = defs.get_sensor_def("alert_delivery_sensor")
+    tick = sensor.evaluate_tick(dg.build_sensor_context(
+        instance=instance, repository_def=defs.get_repository_def(),
+        resources={"warehouse": WarehouseResource(database_url=database_url)}))
+    if not tick.run_requests:
+        return dg.SkipReason(tick.skip_message)
+    (request,) = tick.run_requests
+    return defs.resolve_job_def("deliver_alerts_job").execute_in_process(instance=instance, tags=request.tags)
+
+
+def test_each_fresh_event_is_posted_once_and_backfilled_history_never(database_url, lake, demo_market, receiver):
+    flash = first_flash_sale(demo_market)
+    live_hour = flash.starts_at.replace(minute=0)
+    start = live_hour - timedelta(hours=24)
+    config = alerting_config(flash.shop)
+    write_history(lake, demo_market, config.product_sources,
+                  [start + timedelta(hours=offset) for offset in range(25)])
+    instance = dg.DagsterInstance.ephemeral()
+
+    # A backfill of yesterday, run today: its events are in the marts, none is alerted on.
+    backfill = build_test_definitions(config, database_url, lake)
+    assert backfill.resolve_job_def("restage_products_job").execute_in_process(
+        instance=instance, tags=range_tags(key(start), key(live_hour - timedelta(hours=1))), raise_on_error=False).success
+    with psycopg.connect(database_url) as connection:
+        (old_events,) = connection.execute(
+            "select (select count(*) from marts.mart_availability_events where event_type = 'restock') "
+            "+ (select count(*) from marts.mart_discount_events where event_type = 'flash_sale')").fetchone()
+    assert old_events > 0
+    assert outbox(database_url) == []
+
+    # The live hour, as the hourly path runs it at :55.
+    live = build_test_definitions(config, database_url, lake,
+                                  clock=ClockResource(simulated_start=(live_hour + timedelta(minutes=55)).isoformat()))
+    restage = live.resolve_job_def("restage_products_job")
+    assert restage.execute_in_process(instance=instance, partition_key=key(live_hour)).success
+    alerts = outbox(database_url)
+    flash_alerts = [alert for alert in alerts if alert[0] == "flash-sales"]
+    assert len(flash_alerts) >= 1 and all(alert[2] >= live_hour for alert in alerts)
+    with psycopg.connect(database_url) as connection:
+        expected = connection.execute(
+            "select count(*) from marts.mart_discount_events where event_type = 'flash_sale' and started_at >= %s",
+            [live_hour]).fetchone()[0] + connection.execute(
+            "select count(*) from marts.mart_availability_events where event_type = 'restock' and event_at >= %s",
+            [live_hour]).fetchone()[0]
+    assert len(alerts) == expected
+
+    result = deliver(live, instance, database_url)
+    assert result.success
+    assert len(receiver.requests) == len(alerts) == len(receiver.accepted)
+    assert sorted(request.headers["idempotency-key"] for request in receiver.requests) == sorted(a[5] for a in alerts)
+    flash_message = next(request.body for request in receiver.requests if request.body["text"].startswith("Flash sale"))
+    assert [block["type"] for block in flash_message["blocks"]] == ["header", "section", "context"]
+    assert f"source *{flash.shop}*" in flash_message["blocks"][2]["elements"][0]["text"]
+    assert "(was " in flash_message["blocks"][1]["text"]["text"] and "|" in flash_message["blocks"][1]["text"]["text"]
+    assert all(request.path == SECRET_PATH for request in receiver.requests)
+
+    # Re-running the hour and asking again: nothing new in the outbox, nothing posted.
+    rerun = restage.execute_in_process(instance=instance, partition_key=key(live_hour))
+    assert rerun.asset_materializations_for_node("product_alerts")[0].metadata["alerts_new"].value == 0
+    assert isinstance(deliver(live, instance, database_url), dg.SkipReason)
+    assert len(receiver.requests) == len(alerts)
+    assert {alert[3] for alert in outbox(database_url)} == {"delivered"}
+    secret_seen = [event for event in instance.all_logs(rerun.run_id) + instance.all_logs(result.run_id)
+                   if "xoxb-test-secret" in str(event)]
+    assert secret_seen == []
+
+
+# --- Delivery through faults: synthetic alerts in a real outbox, a real receiver, real retries. ---
+
+def message(number: int):
+    from decimal import Decimal
+
+    from orchestration.alerts.messages import AlertMessage
+
+    return AlertMessage(rule="restocks", kind="back_in_stock", subject_key=f"product-{number}",
+                        event_at=datetime(2026, 11, 20, 10, tzinfo=UTC), title=f"Listing {number}", source="glow-lab",
+                        url=f"https://glow.example/products/{number}", currency="USD", price=Decimal("9.99"))
+
+
+def fill_outbox(database_url: str, count: int) -> None:
+    from orchestration.alerts.outbox import enqueue
+
+    WarehouseResource(database_url=database_url).ensure_landing_schema()
+    with psycopg.connect(database_url) as connection:
+        assert enqueue(connection, [(message(number), "team-slack") for number in range(count)], "2026-11-20-10:00") == count
+
+
+def delivery_defs(database_url, lake, **settings):
+    return build_test_definitions(alerting_config("glow-lab", **settings), database_url, lake)
+
+
+def test_500s_and_slow_answers_are_retried_and_each_alert_is_accepted_once(database_url, lake, receiver):
+    fill_outbox(database_url, 3)
+    receiver.fail_next(500, 503, 200, 1.5)  # alert 1: two 5xx, then a 200; alert 2: answered after the client gave up
+    defs = delivery_defs(database_url, lake, timeout_seconds=0.5)
+    instance = dg.DagsterInstance.ephemeral()
+    result = deliver(defs, instance, database_url)
+    assert result.success
+    # Alert 1 took three POSTs; alert 2 timed out, was retried and its repeat was a duplicate; alert 3 went at once.
+    receiver.wait_until_answered()
+    keys = [request.headers["idempotency-key"] for request in receiver.requests]
+    assert len(receiver.requests) == 6 and len(set(keys)) == 3
+    assert [request.answered for request in receiver.requests[:3]] == [500, 503, 200]
+    assert len(receiver.accepted) == 3 and sum(request.duplicate for request in receiver.requests) == 1
+    assert [(status, attempts) for *_, status, attempts, _ in outbox(database_url)] == [
+        ("delivered", 3), ("delivered", 2), ("delivered", 1)]
+    metadata = result.output_for_node("deliver_alerts") is None and next(
+        event for event in result.all_events if event.is_successful_output).event_specific_data.metadata
+    assert metadata["delivered"].value == 3 and metadata["dead_lettered"].value == 0
+    assert isinstance(deliver(defs, instance, database_url), dg.SkipReason)
+
+
+def test_an_alert_is_dead_lettered_after_max_attempts_with_its_last_error_and_no_secret(
+        database_url, lake, receiver):
+    fill_outbox(database_url, 1)
+    receiver.fail_next(500, 500, 500)
+    defs = delivery_defs(database_url, lake, max_attempts=3)
+    instance = dg.DagsterInstance.ephemeral()
+    result = deliver(defs, instance, database_url)
+    assert result.success and len(receiver.requests) == 3 and receiver.accepted == []
+    (row,) = outbox(database_url)
+    assert row[3:5] == ("dead", 3)
+    metadata = next(event for event in result.all_events if event.is_successful_output).event_specific_data.metadata
+    assert metadata["dead_lettered"].value == 1 and "HTTP 500" in metadata["dead_letters"].value
+    assert isinstance(deliver(defs, instance, database_url), dg.SkipReason)  # dead letters are not retried
+    logs = " ".join(str(event) for event in instance.all_logs(result.run_id))
+    assert "HTTP 500" in logs and "xoxb-test-secret" not in logs and "T0RADAR" not in logs
+    # The dead letter in the mart, through the real dbt views.
+    import subprocess
+
+    from orchestration.assets.dbt import environment
+    from orchestration.warehouse.dbt import DBT_PROJECT_DIR, dbt_executable
+
+    with environment(WarehouseResource(database_url=database_url).dbt_environment()):
+        built = subprocess.run([dbt_executable(), "build", "--select", "+mart_alert_deliveries", "--project-dir",
+                                str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR), "--target-path",
+                                str(lake.root) + "/dbt-target"], capture_output=True, text=True, timeout=300)
+    assert built.returncode == 0, built.stdout[-2000:]
+    with psycopg.connect(database_url) as connection:
+        dead = connection.execute("select subject_title, is_dead_letter, attempts, last_error "
+                                  "from marts.mart_alert_deliveries").fetchall()
+    assert [row[:3] for row in dead] == [("Listing 0", True, 3)]
+    assert dead[0][3].startswith("POST of alert 1 to slack channel team-slack failed after 3 attempt(s)")
+    assert dead[0][3].endswith("last failure: HTTP 500")
+
+
+def test_a_delivery_killed_between_post_and_mark_resends_with_the_same_idempotency_key(
+        database_url, lake, receiver, tmp_path):
+    import subprocess
+    import sys
+
+    fill_outbox(database_url, 1)
+    receiver.fail_next(3.0)  # the receiver takes the POST, and answers after the process is gone
+    config_path = tmp_path / "alerts.json"
+    config_path.write_text(alerting_config("glow-lab", lease_seconds=1).alerts.model_dump_json())
+    worker = subprocess.Popen([sys.executable, "-c", (
+        "import json, sys, psycopg\n"
+        "from orchestration.alerts.delivery import deliver_due\n"
+        "from orchestration.config.alerts import Alerts\n"
+        f"alerts = Alerts.model_validate_json(open({str(config_path)!r}).read())\n"
+        f"with psycopg.connect({database_url!r}) as connection:\n"
+        "    deliver_due(connection, alerts, 'doomed-run')\n")])
+    try:
+        receiver.wait_for_requests(1)
+    finally:
+        worker.kill()
+        worker.wait()
+    assert outbox(database_url)[0][3:5] == ("pending", 0)  # posted, never marked
+    import time
+
+    time.sleep(1.2)  # the dead run's lease runs out
+    result = deliver(delivery_defs(database_url, lake, lease_seconds=1), dg.DagsterInstance.ephemeral(), database_url)
+    assert result.success
+    receiver.wait_for_requests(2)
+    receiver.wait_until_answered()
+    first, second = receiver.requests
+    assert first.headers["idempotency-key"] == second.headers["idempotency-key"] == outbox(database_url)[0][5]
+    assert outbox(database_url)[0][3] == "delivered"
+    assert len(receiver.accepted) == 1  # the receiver honoured the key: the resend was a duplicate
