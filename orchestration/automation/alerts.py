@@ -65,6 +65,14 @@ def run_failure_alerts(alerts: Alerts, run: dg.DagsterRun, error: str, failed_at
     return found
 
 
+def root_cause(error) -> str:
+    """The innermost error's message: Dagster wraps a step's exception ("Error occurred while
+    executing op ...") around the one that says what went wrong."""
+    while getattr(error, "cause", None) is not None:
+        error = error.cause
+    return error.message.strip()
+
+
 def build_run_failure_alert_sensor(alerts: Alerts, staging_jobs: tuple[str, ...]) -> dg.SensorDefinition:
     @dg.run_failure_sensor(
         name="alert_on_run_failure",
@@ -74,9 +82,12 @@ def build_run_failure_alert_sensor(alerts: Alerts, staging_jobs: tuple[str, ...]
                     "product staging or gate runs of a fresh hour (to source_unhealthy rules).",
     )
     def alert_on_run_failure(context: dg.RunFailureSensorContext, warehouse: WarehouseResource, clock: ClockResource):
-        failed_at = datetime.fromtimestamp(context.failure_event.timestamp, tz=UTC)
+        # A stable instant (the run's end), so evaluating the same failure twice makes the same dedupe key.
+        record = context.instance.get_run_record_by_id(context.dagster_run.run_id)
+        failed_at = (datetime.fromtimestamp(record.end_time, tz=UTC) if record and record.end_time
+                     else record.create_timestamp if record else clock.now())
         # The run's own message only says which steps failed; the steps' errors say why (and name sources).
-        step_errors = [event.event_specific_data.error.message for event in context.get_step_failure_events()
+        step_errors = [root_cause(event.event_specific_data.error) for event in context.get_step_failure_events()
                        if event.event_specific_data and event.event_specific_data.error]
         error = "\n".join([*step_errors, context.failure_event.message or ""])
         found = run_failure_alerts(alerts, context.dagster_run, error, failed_at, clock.now(), staging_jobs)

@@ -232,3 +232,68 @@ def test_a_delivery_killed_between_post_and_mark_resends_with_the_same_idempoten
     assert first.headers["idempotency-key"] == second.headers["idempotency-key"] == outbox(database_url)[0][5]
     assert outbox(database_url)[0][3] == "delivered"
     assert len(receiver.accepted) == 1  # the receiver honoured the key: the resend was a duplicate
+
+
+def test_whatsapp_gets_a_template_message_at_the_phone_number_with_the_bearer_token(
+        database_url, lake, receiver, monkeypatch):
+    monkeypatch.setenv("RADAR_TEST_WHATSAPP_API", receiver.url + "/v21.0")
+    monkeypatch.setenv("RADAR_TEST_WHATSAPP_TOKEN", "EAAG-test-token")
+    phone = AlertChannel(name="ops-phone", kind="whatsapp", url_env="RADAR_TEST_WHATSAPP_API",
+                         token_env="RADAR_TEST_WHATSAPP_TOKEN", phone_number_id="109876543210",
+                         recipient="6281234567890", template="radar_price_alert", language="id")
+    config = demo_config("http://127.0.0.1:8765", shops=("glow-lab",))
+    config = config.model_copy(update={"alerts": Alerts(
+        channels=[phone], rules=[AlertRule(name="restocks", kind="back_in_stock", channel="ops-phone")])})
+    WarehouseResource(database_url=database_url).ensure_landing_schema()
+    from orchestration.alerts.outbox import enqueue
+
+    with psycopg.connect(database_url) as connection:
+        enqueue(connection, [(message(7), "ops-phone")], None)
+    defs = build_test_definitions(config, database_url, lake)
+    assert deliver(defs, dg.DagsterInstance.ephemeral(), database_url).success
+    (request,) = receiver.requests
+    assert request.path == "/v21.0/109876543210/messages"
+    assert request.headers["authorization"] == "Bearer EAAG-test-token"
+    assert request.headers["content-type"] == "application/json"
+    body = request.body
+    assert {key: body[key] for key in ("messaging_product", "recipient_type", "to", "type")} == {
+        "messaging_product": "whatsapp", "recipient_type": "individual", "to": "6281234567890", "type": "template"}
+    template = body["template"]
+    assert template["name"] == "radar_price_alert" and template["language"] == {"code": "id"}
+    (component,) = template["components"]
+    assert component["type"] == "body"
+    assert [parameter["type"] for parameter in component["parameters"]] == ["text"] * 4
+    assert [parameter["text"] for parameter in component["parameters"]] == [
+        "Back in stock", "Listing 7", "USD 9.99", "https://glow.example/products/7"]
+
+
+def test_a_failed_run_alerts_the_run_failure_channel_and_a_failed_staging_hour_its_source_rule(
+        database_url, lake, receiver):
+    hour = datetime(2026, 11, 20, 9, tzinfo=UTC)
+    config = alerting_config("glow-lab", run_failure_channel="team-slack")
+    alerts = config.alerts.model_copy(update={"rules": [
+        *config.alerts.rules, AlertRule(name="sources-down", kind="source_unhealthy", channel="team-slack")]})
+    config = config.model_copy(update={"alerts": alerts})
+    clock = ClockResource(simulated_start=(hour + timedelta(minutes=55)).isoformat())
+    defs = build_test_definitions(config, database_url, lake, clock=clock)
+    instance = dg.DagsterInstance.ephemeral()
+    # No snapshot was ever written for this hour: staging fails.
+    failed = defs.resolve_job_def("restage_products_job").execute_in_process(
+        instance=instance, partition_key=key(hour), raise_on_error=False)
+    assert not failed.success
+
+    sensor = defs.get_sensor_def("alert_on_run_failure")
+    failure_event = next(event for event in failed.all_events if event.event_type_value == "PIPELINE_FAILURE")
+    context = dg.build_run_status_sensor_context(
+        sensor_name=sensor.name, dagster_event=failure_event, dagster_instance=instance,
+        dagster_run=failed.dagster_run, resources={"warehouse": WarehouseResource(database_url=database_url),
+                                                   "clock": clock}).for_run_failure()
+    sensor(context)
+    sensor(context)  # the daemon may see the same failure twice: still one alert each
+    assert [(rule, subject) for rule, subject, *_ in outbox(database_url)] == [
+        ("run_failure", failed.run_id), ("sources-down", f"staging:{key(hour)}")]
+    assert deliver(defs, instance, database_url).success
+    texts = sorted(request.body["text"] for request in receiver.requests)
+    assert texts[0].startswith("Run failed: restage_products_job failed")
+    assert texts[1].startswith("Source unhealthy: product staging")
+    assert "no snapshot" in " ".join(str(request.body) for request in receiver.requests).lower()
