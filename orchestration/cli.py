@@ -2,6 +2,7 @@
 
   radar ui              serve the Dagster UI for $RADAR_CONFIG on embedded defaults
   radar dbt-docs        dbt docs generate against the warehouse (lineage, column docs, catalog)
+  radar report          write the market report (one offline HTML page) for a day
   radar check-config    validate a config file and print what it configures
 
 Installed plugins add commands through the ``commerce_radar.commands`` entry point group; the
@@ -44,6 +45,36 @@ def command_dbt_docs(args: argparse.Namespace) -> int:
         say(f"dbt docs in {DBT_PROJECT_DIR / 'target'} (index.html, catalog.json); "
             f"browse with: .venv/bin/dbt docs serve --project-dir dbt_project --profiles-dir dbt_project")
     return code
+
+
+def command_report(args: argparse.Namespace) -> int:
+    from datetime import UTC, date, datetime
+    from pathlib import Path
+
+    from orchestration.reports.data import latest_market_day, read_report_data
+    from orchestration.reports.html import render_report
+
+    try:
+        config = load_config()
+    except ConfigError as error:
+        print(error, file=sys.stderr)
+        return 2
+    with local_runtime(RadarHome.from_environment()):
+        warehouse = local_warehouse()
+        day = date.fromisoformat(args.day) if args.day else latest_market_day(warehouse)
+        if day is None:
+            print("no market day in marts.mart_market_kpis yet: run `radar demo` or the hourly jobs first",
+                  file=sys.stderr)
+            return 1
+        data = read_report_data(warehouse, day, datetime.now(UTC), creators_configured=config.creators is not None)
+    out = Path(args.out)
+    out.write_text(render_report(data), encoding="utf-8")
+    empty = [section for section in data.sections if section.is_empty]
+    say(f"market report for {day:%Y-%m-%d}: {out.resolve()} ({len(data.sections) - len(empty)}/{len(data.sections)} "
+        "sections with rows; opens offline)")
+    for section in empty:
+        say(f"  {section.title}: {section.empty_reason}")
+    return 0
 
 
 def command_check_config(args: argparse.Namespace) -> int:
@@ -91,7 +122,25 @@ def command_check_config(args: argparse.Namespace) -> int:
               f"comets {creators.comet.min_followers:,}-{creators.comet.max_followers:,} followers with a "
               f"{creators.comet.min_video_views:,}+ view video; key from $TIKHUB_API_KEY "
               f"({'set' if os.environ.get('TIKHUB_API_KEY') else 'NOT set'})")
+    print_alerts(config.alerts)
     return 0
+
+
+def print_alerts(alerts) -> None:
+    if not alerts.rules and not alerts.run_failure_channel:
+        print("  alerts: none configured")
+        return
+    print(f"  alerts: {len(alerts.rules)} rule(s), events from the last {alerts.freshness_hours:g} h only, "
+          f"dead-lettered after {alerts.max_attempts} failed POSTs"
+          + (f"; failed runs to {alerts.run_failure_channel}" if alerts.run_failure_channel else ""))
+    for rule in alerts.rules:
+        scope = ", ".join(f"{key} {value}" for key, value in rule.scope.model_dump().items() if value) or "everything"
+        print(f"    - {rule.name}: {rule.kind} on {scope} -> {rule.channel}")
+    for channel in alerts.channels:
+        # Names of the variables and whether they are set; never their values.
+        variables = [name for name in (channel.url_env, channel.token_env) if name]
+        state = ", ".join(f"${name} ({'set' if os.environ.get(name) else 'NOT set'})" for name in variables)
+        print(f"    channel {channel.name}: {channel.kind}, {state}")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -114,6 +163,15 @@ def build_parser() -> argparse.ArgumentParser:
     docs = commands.add_parser("dbt-docs", help="generate dbt docs against the warehouse",
                                description="Run `dbt docs generate` against the embedded (or configured) warehouse.")
     docs.set_defaults(handler=command_dbt_docs)
+
+    report = commands.add_parser(
+        "report", help="write the market report (HTML) for a day",
+        description="Render the market report from the marts into one self-contained HTML file (charts inlined, "
+                    "no network needed to view it). The Dagster asset market_report writes the same page to the "
+                    "object store every day.")
+    report.add_argument("--out", default="report.html", help="output file (default report.html)")
+    report.add_argument("--day", default=None, help="UTC day YYYY-MM-DD (default: the latest day in the marts)")
+    report.set_defaults(handler=command_report)
 
     check = commands.add_parser("check-config", help="validate a config file",
                                 description="Validate a config file; exit 2 with the problems if it is invalid.")

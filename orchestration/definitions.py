@@ -9,6 +9,7 @@ from __future__ import annotations
 import dagster as dg
 
 from orchestration.assets.alerts import (
+    ALERT_OUTBOX,
     CREATOR_ALERT_INPUTS,
     CREATOR_ALERT_KINDS,
     PRODUCT_ALERT_INPUTS,
@@ -26,9 +27,14 @@ from orchestration.assets.dbt import (
 )
 from orchestration.assets.ingest import SNAPSHOT_KEY_PREFIX, build_product_snapshot_asset
 from orchestration.assets.publish import build_publish_asset
+from orchestration.assets.report import build_market_report
 from orchestration.assets.staging import build_staged_products
 from orchestration.automation.alerts import build_alert_delivery_sensor, build_run_failure_alert_sensor
-from orchestration.automation.schedules import build_daily_creators_schedule, build_hourly_snapshot_schedule
+from orchestration.automation.schedules import (
+    build_daily_creators_schedule,
+    build_daily_report_schedule,
+    build_hourly_snapshot_schedule,
+)
 from orchestration.automation.sensors import build_stage_products_sensor
 from orchestration.config import RadarConfig, load_config
 from orchestration.partitions import daily_partitions, hourly_partitions
@@ -106,11 +112,17 @@ def build_definitions(config: RadarConfig, resources: dict | None = None) -> dg.
         creator_jobs = [creators_job, restage_creators_job]
         creator_schedules = [build_daily_creators_schedule(creators_job, daily)]
     delivery_job = build_delivery_job(config.alerts)
+    days = daily_partitions(config.partitions_start)
+    market_report = build_market_report(days, creators_configured=config.creators is not None)
+    report_job = dg.define_asset_job("market_report_job", selection=[market_report], partitions_def=days,
+                                     description="Write a day's market report (HTML) to reports/ in the object store.")
     return dg.Definitions(
-        assets=[*snapshots, staged_products, published_products, dbt_models, product_alerts, *creator_assets],
+        assets=[*snapshots, staged_products, published_products, dbt_models, product_alerts, *creator_assets,
+                market_report, ALERT_OUTBOX],
         asset_checks=[staged_products_gate, *creator_checks],
-        jobs=[snapshots_job, products_job, restage_job, *creator_jobs, delivery_job],
-        schedules=[build_hourly_snapshot_schedule(snapshots_job, hourly, snapshot_keys), *creator_schedules],
+        jobs=[snapshots_job, products_job, restage_job, *creator_jobs, delivery_job, report_job],
+        schedules=[build_hourly_snapshot_schedule(snapshots_job, hourly, snapshot_keys), *creator_schedules,
+                   build_daily_report_schedule(report_job, days)],
         sensors=[build_stage_products_sensor(restage_job, hourly, snapshot_keys), build_alert_delivery_sensor(delivery_job),
                  build_run_failure_alert_sensor(config.alerts, (restage_job.name, products_job.name))],
         resources=resources if resources is not None else resources_from_environment(),

@@ -40,7 +40,7 @@ _PRODUCT_EVENTS = {
                jsonb_build_object('hours_unavailable', e.hours_unavailable) as details
         from marts.mart_availability_events as e
         where e.partition_hour >= %(start)s and e.partition_hour < %(end)s and e.event_at >= %(fresh_after)s
-          and e.event_type = 'restock'
+          and e.event_type = 'restocked'
     """,
     # A new low needs an earlier price to beat: a price that never moved is not a low.
     "all_time_low": """

@@ -21,6 +21,13 @@ PRODUCT_ALERT_INPUTS = [dg.AssetKey(["marts", name]) for name in (
     "fct_price_history", "dim_products", "mart_availability_events", "mart_discount_events", "mart_discount_claims",
     "mart_scrape_health")] + [dg.AssetKey(["analytics", "int_product_price_moves"])]
 CREATOR_ALERT_INPUTS = [dg.AssetKey(["marts", "mart_comet_creators"])]
+# The outbox as dbt's source sees it. Written by the detection assets and the delivery job, so it
+# is declared, not materialized; linking it to product_alerts would make the hourly dbt build a
+# cycle (marts -> alerts -> outbox view) that Dagster resolves with a second dbt invocation.
+ALERT_OUTBOX = dg.AssetSpec(
+    ["alerts", "outbox"], group_name="alerts", kinds={"postgres"},
+    description="alerts.outbox: one row per alert ever detected (unique on rule, subject and event start), written by "
+                "product_alerts, creator_alerts and alert_on_run_failure, and updated by deliver_alerts_job.")
 
 
 def build_alert_detection_asset(name: str, alerts: Alerts, kinds: tuple[str, ...], deps: list[dg.AssetKey],

@@ -4,6 +4,9 @@
 import json
 import os
 import re
+import shutil
+import subprocess
+import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -33,10 +36,33 @@ def ensure_dbt_manifest() -> None:
     """
     if os.environ.get("DAGSTER_IS_DEV_CLI") or manifest_is_stale():
         settings = dbt_connection_environment(os.environ["RADAR_DATABASE_URL"]) if os.environ.get("RADAR_DATABASE_URL") else {}
-        # The preparer runs plain `dbt`: make it this environment's dbt even when the venv is not activated.
-        path = f"{Path(dbt_executable()).parent}{os.pathsep}{os.environ.get('PATH', '')}"
-        with environment({**settings, "PATH": path}):
-            radar_dbt_project().preparer.prepare(radar_dbt_project())
+        with environment(settings):
+            parse_manifest_atomically()
+
+
+def parse_manifest_atomically() -> None:
+    """`dbt parse` into a scratch folder, then swap the manifest in with one rename: a run or
+    another process reading target/manifest.json meanwhile sees the old file or the new one,
+    never half of one. Runs this environment's dbt even when the venv is not activated."""
+    project = radar_dbt_project()
+    target = project.manifest_path.parent
+    target.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix=".parse-", dir=target))
+    try:
+        partial_parse = target / "partial_parse.msgpack"
+        if partial_parse.exists():
+            shutil.copy2(partial_parse, scratch / partial_parse.name)
+        parsed = subprocess.run(
+            [dbt_executable(), "parse", "--quiet", "--project-dir", str(project.project_dir),
+             "--profiles-dir", str(project.profiles_dir), "--target-path", str(scratch)],
+            capture_output=True, text=True, timeout=600)
+        if parsed.returncode != 0:
+            raise RuntimeError(f"dbt parse failed for {project.project_dir}:\n{(parsed.stdout + parsed.stderr)[-4000:]}")
+        for name in ("partial_parse.msgpack", "manifest.json"):  # the manifest last: it is what readers open
+            if (scratch / name).exists():
+                os.replace(scratch / name, target / name)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def manifest_is_stale() -> bool:

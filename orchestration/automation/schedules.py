@@ -50,3 +50,19 @@ def build_daily_creators_schedule(job, partitions_def: dg.TimeWindowPartitionsDe
         return dg.RunRequest(run_key=f"creators:{partition_key}", partition_key=partition_key)
 
     return daily_creators_schedule
+
+
+def build_daily_report_schedule(job, partitions_def: dg.TimeWindowPartitionsDefinition) -> dg.ScheduleDefinition:
+    @dg.schedule(
+        job=job,
+        cron_schedule="40 0 * * *",
+        execution_timezone="UTC",
+        default_status=dg.DefaultScheduleStatus.STOPPED,
+        description="At 00:40 UTC, after the last hour of the day has been staged, write yesterday's market report.",
+    )
+    def daily_report_schedule(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
+        yesterday = context.scheduled_execution_time.astimezone(UTC) - timedelta(days=1)
+        partition_key = partitions_def.get_partition_key_for_timestamp(yesterday.timestamp())
+        return dg.RunRequest(run_key=f"report:{partition_key}", partition_key=partition_key)
+
+    return daily_report_schedule

@@ -3,6 +3,7 @@
 raw/<domain>/source=<source>/dt=<YYYY-MM-DD>/hour=<HH>/<attempt>/page-0001.json.gz   (or .html.gz, .xml.gz)
                                                                /manifest.json
                                                                /failure/page-0003.png     (a failed page, for debugging)
+reports/market/dt=<YYYY-MM-DD>/<run id>.html                                            (the market report)
 
 <domain> is a data domain (``PRODUCTS_DOMAIN`` or ``CREATORS_DOMAIN``, defined with the records in
 ``formats/rows.py`` because landing and quarantine rows carry them too); only this module turns
@@ -14,7 +15,7 @@ never collides with the objects its failed attempt left behind.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 MANIFEST_NAME = "manifest.json"
 INBOX_PREFIX = "inbox/"
@@ -42,3 +43,8 @@ def failure_artifact_key(prefix: str, name: str) -> str:
 
 def manifest_key(prefix: str) -> str:
     return f"{prefix}{MANIFEST_NAME}"
+
+
+def market_report_key(day: date, run_id: str) -> str:
+    """Write-once like everything else: each materialization of a day's report is its own object."""
+    return f"reports/market/dt={day:%Y-%m-%d}/{run_id}.html"

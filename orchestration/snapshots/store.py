@@ -44,6 +44,10 @@ class ObjectStore(dg.ConfigurableResource, ABC):
     def describe(self) -> str:
         """Where objects go, for logs and metadata (never a secret)."""
 
+    @abstractmethod
+    def location(self, key: str) -> str:
+        """A URL naming one object (file:// or s3://), for materialization metadata."""
+
 
 class LocalObjectStore(ObjectStore):
     """A folder on disk standing in for a bucket (the embedded default)."""
@@ -93,6 +97,9 @@ class LocalObjectStore(ObjectStore):
     def describe(self) -> str:
         return f"local folder {Path(self.root).resolve()}"
 
+    def location(self, key: str) -> str:
+        return self._path(key).resolve().as_uri()
+
 
 class S3ObjectStore(ObjectStore):
     """An S3-protocol bucket (Cloudflare R2, AWS S3, MinIO) through dagster-aws."""
@@ -138,6 +145,9 @@ class S3ObjectStore(ObjectStore):
                 return False
             raise
         return True
+
+    def location(self, key: str) -> str:
+        return f"s3://{self.bucket}/{key}"
 
     def describe(self) -> str:
         endpoint = self.s3.endpoint_url or "AWS S3"

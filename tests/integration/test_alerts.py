@@ -11,12 +11,13 @@ from orchestration.clock import ClockResource
 from orchestration.config.alerts import AlertChannel, AlertRule, Alerts
 from orchestration.warehouse.postgres import WarehouseResource
 from radar_demo.history import write_history
-from radar_demo.truth import injected_events
 from tests.alert_receiver import AlertReceiver
 from tests.support import build_test_definitions, demo_config, range_tags
 
-SHOPS = ("glow-lab", "kopi-nusantara", "trail-and-tide")
-AFTER = datetime(2026, 11, 12, tzinfo=UTC)
+# Two live hours of one shop in which the demo starts a flash sale, ends a sell-out and starts a
+# misleading discount (radar_demo.truth.injected_events), after a day of history.
+SHOP = "kopi-nusantara"
+LIVE_START = datetime(2026, 11, 13, 11, tzinfo=UTC)
 SECRET_PATH = "/services/T0RADAR/B0TEST/xoxb-test-secret-4711"
 
 
@@ -31,18 +32,36 @@ def receiver(monkeypatch):
         yield receiver
 
 
-def first_flash_sale(demo_market):
-    events = [event for shop in SHOPS for event in injected_events(demo_market.shop(shop), AFTER, AFTER + timedelta(days=2))
-              if event.kind == "flash_sale" and event.starts_at >= AFTER + timedelta(hours=24)]
-    return min(events, key=lambda event: event.starts_at)
-
-
 def alerting_config(shop: str, **settings):
     channel = AlertChannel(name="team-slack", kind="slack", url_env="RADAR_TEST_SLACK_URL")
     rules = [AlertRule(name="flash-sales", kind="flash_sale_started", channel="team-slack", scope={"source": shop}),
-             AlertRule(name="restocks", kind="back_in_stock", channel="team-slack")]
+             AlertRule(name="restocks", kind="back_in_stock", channel="team-slack"),
+             AlertRule(name="drops", kind="price_drop", min_drop_pct=20, channel="team-slack"),
+             AlertRule(name="drops-vs-week", kind="price_drop", min_drop_pct=20, against="median_7d", channel="team-slack"),
+             AlertRule(name="new-lows", kind="all_time_low", channel="team-slack"),
+             AlertRule(name="fake-discounts", kind="misleading_discount", channel="team-slack"),
+             AlertRule(name="quiet-sources", kind="source_unhealthy", min_rows_vs_median=1, channel="team-slack")]
     config = demo_config("http://127.0.0.1:8765", shops=(shop,))
     return config.model_copy(update={"alerts": Alerts(channels=[channel], rules=rules, **settings)})
+
+
+def events_in_marts_since(database_url: str, since: datetime) -> dict[str, int]:
+    """Each rule's events, counted straight from the marts (one listing per event)."""
+    counts = {
+        "flash-sales": "select count(*) from marts.mart_discount_events where event_type = 'flash_sale' and started_at >= %(t)s",
+        "restocks": "select count(*) from marts.mart_availability_events where event_type = 'restocked' and event_at >= %(t)s",
+        "drops": "select count(*) from marts.fct_price_history where valid_from >= %(t)s and price <= previous_price * 0.8",
+        "drops-vs-week": "select count(*) from analytics.int_product_price_moves where changed_at >= %(t)s "
+                         "and price <= reference_price * 0.8",
+        "new-lows": "select count(*) from marts.fct_price_history as s where valid_from >= %(t)s and price < "
+                    "(select min(price) from marts.fct_price_history as h where h.product_key = s.product_key "
+                    "and h.valid_from < s.valid_from)",
+        "fake-discounts": "select count(*) from marts.mart_discount_claims where is_misleading and claim_started_at >= %(t)s",
+        "quiet-sources": "select count(*) from marts.mart_scrape_health where partition_hour >= %(t)s "
+                         "and rows_vs_trailing_median < 1",
+    }
+    with psycopg.connect(database_url) as connection:
+        return {rule: connection.execute(query, {"t": since}).fetchone()[0] for rule, query in counts.items()}
 
 
 def outbox(database_url: str) -> list[tuple]:
@@ -64,53 +83,49 @@ def deliver(defs, instance, database_url: str) -> dg.ExecuteInProcessResult | dg
 
 
 def test_each_fresh_event_is_posted_once_and_backfilled_history_never(database_url, lake, demo_market, receiver):
-    flash = first_flash_sale(demo_market)
-    live_hour = flash.starts_at.replace(minute=0)
-    start = live_hour - timedelta(hours=24)
-    config = alerting_config(flash.shop)
-    write_history(lake, demo_market, config.product_sources,
-                  [start + timedelta(hours=offset) for offset in range(25)])
+    live_hours = [LIVE_START, LIVE_START + timedelta(hours=1)]
+    start = LIVE_START - timedelta(hours=24)
+    config = alerting_config(SHOP)
+    write_history(lake, demo_market, config.product_sources, [start + timedelta(hours=offset) for offset in range(26)])
     instance = dg.DagsterInstance.ephemeral()
 
     # A backfill of yesterday, run today: its events are in the marts, none is alerted on.
     backfill = build_test_definitions(config, database_url, lake)
     assert backfill.resolve_job_def("restage_products_job").execute_in_process(
-        instance=instance, tags=range_tags(key(start), key(live_hour - timedelta(hours=1))), raise_on_error=False).success
+        instance=instance, tags=range_tags(key(start), key(LIVE_START - timedelta(hours=1))), raise_on_error=False).success
     with psycopg.connect(database_url) as connection:
         (old_events,) = connection.execute(
-            "select (select count(*) from marts.mart_availability_events where event_type = 'restock') "
+            "select (select count(*) from marts.mart_availability_events where event_type = 'restocked') "
             "+ (select count(*) from marts.mart_discount_events where event_type = 'flash_sale')").fetchone()
     assert old_events > 0
     assert outbox(database_url) == []
 
-    # The live hour, as the hourly path runs it at :55.
+    # The live hours (one catch-up run), at :55 of the second.
     live = build_test_definitions(config, database_url, lake,
-                                  clock=ClockResource(simulated_start=(live_hour + timedelta(minutes=55)).isoformat()))
+                                  clock=ClockResource(simulated_start=(live_hours[1] + timedelta(minutes=55)).isoformat()))
     restage = live.resolve_job_def("restage_products_job")
-    assert restage.execute_in_process(instance=instance, partition_key=key(live_hour)).success
+    live_range = range_tags(key(live_hours[0]), key(live_hours[1]))
+    assert restage.execute_in_process(instance=instance, tags=live_range).success
     alerts = outbox(database_url)
-    flash_alerts = [alert for alert in alerts if alert[0] == "flash-sales"]
-    assert len(flash_alerts) >= 1 and all(alert[2] >= live_hour for alert in alerts)
-    with psycopg.connect(database_url) as connection:
-        expected = connection.execute(
-            "select count(*) from marts.mart_discount_events where event_type = 'flash_sale' and started_at >= %s",
-            [live_hour]).fetchone()[0] + connection.execute(
-            "select count(*) from marts.mart_availability_events where event_type = 'restock' and event_at >= %s",
-            [live_hour]).fetchone()[0]
-    assert len(alerts) == expected
+    assert all(alert[2] >= LIVE_START for alert in alerts)
+    by_rule = {rule.name: sum(1 for alert in alerts if alert[0] == rule.name) for rule in config.alerts.rules}
+    assert by_rule["drops"] >= by_rule["flash-sales"]
+    assert min(by_rule["flash-sales"], by_rule["restocks"], by_rule["fake-discounts"], by_rule["new-lows"]) >= 1
+    assert by_rule == events_in_marts_since(database_url, LIVE_START)
 
     result = deliver(live, instance, database_url)
     assert result.success
     assert len(receiver.requests) == len(alerts) == len(receiver.accepted)
     assert sorted(request.headers["idempotency-key"] for request in receiver.requests) == sorted(a[5] for a in alerts)
-    flash_message = next(request.body for request in receiver.requests if request.body["text"].startswith("Flash sale"))
+    flash_message = next(request.body for request in receiver.requests
+                         if request.body["text"].startswith("Flash sale started"))
     assert [block["type"] for block in flash_message["blocks"]] == ["header", "section", "context"]
-    assert f"source *{flash.shop}*" in flash_message["blocks"][2]["elements"][0]["text"]
+    assert f"source *{SHOP}*" in flash_message["blocks"][2]["elements"][0]["text"]
     assert "(was " in flash_message["blocks"][1]["text"]["text"] and "|" in flash_message["blocks"][1]["text"]["text"]
     assert all(request.path == SECRET_PATH for request in receiver.requests)
 
     # Re-running the hour and asking again: nothing new in the outbox, nothing posted.
-    rerun = restage.execute_in_process(instance=instance, partition_key=key(live_hour))
+    rerun = restage.execute_in_process(instance=instance, tags=live_range)
     assert rerun.asset_materializations_for_node("product_alerts")[0].metadata["alerts_new"].value == 0
     assert isinstance(deliver(live, instance, database_url), dg.SkipReason)
     assert len(receiver.requests) == len(alerts)
@@ -141,7 +156,7 @@ def fill_outbox(database_url: str, count: int) -> None:
 
 
 def delivery_defs(database_url, lake, **settings):
-    return build_test_definitions(alerting_config("glow-lab", **settings), database_url, lake)
+    return build_test_definitions(alerting_config(SHOP, **settings), database_url, lake)
 
 
 def test_500s_and_slow_answers_are_retried_and_each_alert_is_accepted_once(database_url, lake, receiver):
@@ -207,7 +222,7 @@ def test_a_delivery_killed_between_post_and_mark_resends_with_the_same_idempoten
     fill_outbox(database_url, 1)
     receiver.fail_next(3.0)  # the receiver takes the POST, and answers after the process is gone
     config_path = tmp_path / "alerts.json"
-    config_path.write_text(alerting_config("glow-lab", lease_seconds=1).alerts.model_dump_json())
+    config_path.write_text(alerting_config(SHOP, lease_seconds=1).alerts.model_dump_json())
     worker = subprocess.Popen([sys.executable, "-c", (
         "import json, sys, psycopg\n"
         "from orchestration.alerts.delivery import deliver_due\n"
@@ -270,9 +285,10 @@ def test_whatsapp_gets_a_template_message_at_the_phone_number_with_the_bearer_to
 def test_a_failed_run_alerts_the_run_failure_channel_and_a_failed_staging_hour_its_source_rule(
         database_url, lake, receiver):
     hour = datetime(2026, 11, 20, 9, tzinfo=UTC)
-    config = alerting_config("glow-lab", run_failure_channel="team-slack")
+    config = alerting_config(SHOP, run_failure_channel="team-slack")
     alerts = config.alerts.model_copy(update={"rules": [
-        *config.alerts.rules, AlertRule(name="sources-down", kind="source_unhealthy", channel="team-slack")]})
+        AlertRule(name="flash-sales", kind="flash_sale_started", channel="team-slack"),
+        AlertRule(name="sources-down", kind="source_unhealthy", channel="team-slack")]})
     config = config.model_copy(update={"alerts": alerts})
     clock = ClockResource(simulated_start=(hour + timedelta(minutes=55)).isoformat())
     defs = build_test_definitions(config, database_url, lake, clock=clock)

@@ -50,7 +50,9 @@ def test_definitions_load_and_every_asset_is_described_and_grouped(defs):
         node = graph.get(key)
         assert node.description, f"{key.to_user_string()} has no description"
         assert node.group_name and node.group_name != "default", f"{key.to_user_string()} has no group"
-        assert node.partitions_def is not None, f"{key.to_user_string()} is not partitioned"
+        # Every asset a run materializes is partitioned; the alert outbox is declared, not materialized.
+        assert node.partitions_def is not None or (not node.is_materializable and key == dg.AssetKey(["alerts", "outbox"])), \
+            f"{key.to_user_string()} is not partitioned"
 
 
 def test_lineage_snapshots_feed_staging_feed_publishing_feeds_dbt(defs):
