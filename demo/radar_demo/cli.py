@@ -30,6 +30,7 @@ from orchestration.local import (
 )
 from radar_demo import DEMO_CONFIG_PATH
 from radar_demo.catalog import DEFAULT_SEED, DemoMarket
+from radar_demo.outputs import deliver_alerts, point_alerts_at, write_market_report
 from radar_demo.server import DemoMarketServer
 from radar_demo.tikhub_pages import DEMO_API_KEY
 
@@ -55,6 +56,7 @@ def serving_market(seed: int, clock_url: str | None = None) -> Iterator[DemoMark
         raise SystemExit(f"[radar] cannot serve the demo market on 127.0.0.1:{DEMO_MARKET_PORT}: {error}. "
                          "Is another `radar demo` or `radar simulate` running?") from None
     say(f"demo market (generated data, not real shops) on {server.url}" + (f"; clock hook {clock_url}" if clock_url else ""))
+    point_alerts_at(server.url)
     try:
         yield server
     finally:
@@ -71,7 +73,7 @@ def report_history_snapshot(instance, asset_key, partition: str, manifest_key: s
         metadata={"manifest_key": manifest_key, **facts, "generated_by": generated_by}))
 
 
-def build_demo_data(market: DemoMarket, hours: int, live_scrape: bool) -> None:
+def build_demo_data(market: DemoMarket, hours: int, live_scrape: bool, server_url: str) -> None:
     """Write history snapshots, backfill staging + checks + dbt, then scrape the current hour live."""
     import dagster as dg
 
@@ -147,6 +149,8 @@ def build_demo_data(market: DemoMarket, hours: int, live_scrape: bool) -> None:
         "where partition_hour = (select max(partition_hour) from landing.product_observations) group by 1 order by 1")
     say("latest hour by connector kind: " + ", ".join(f"{kind} {sources} source(s) {rows:,} rows" for kind, sources, rows in by_kind))
     report_events_against_truth(config, market, history_hours)
+    deliver_alerts(instance, server_url, TRIGGER)
+    write_market_report(instance, TRIGGER)
 
 
 
@@ -237,7 +241,7 @@ def command_demo(args: argparse.Namespace) -> int:
         start_partitions_at_the_data(current_hour() - max(timedelta(hours=args.hours),
                                                           timedelta(days=CREATOR_HISTORY_DAYS)))
         with serving_market(args.seed) as server:
-            build_demo_data(server.market, args.hours, live_scrape=not args.no_live_scrape)
+            build_demo_data(server.market, args.hours, live_scrape=not args.no_live_scrape, server_url=server.url)
             if args.no_ui:
                 return 0
             return serve_ui(args.port, stops="the UI, the demo market and PostgreSQL")

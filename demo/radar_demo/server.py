@@ -11,6 +11,7 @@ Routes:
   GET  /stores/hearth-and-loom/sitemap.xml                 JSON-LD shop: sitemap index, product pages
   GET  /_demo/health
   POST /_demo/faults                                       JSON body: see ServerFaults (tests and manual demos)
+  POST /_demo/alerts/<any path>, GET /_demo/alerts         a Slack-style webhook receiver for the demo's alerts
 
 Tokoloka pages need the bot-check cookie (a script on the challenge page sets it) and answer
 429 with Retry-After when a client pulls pages faster than a token bucket allows.
@@ -31,6 +32,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, quote_plus, urlsplit
 
 from radar_demo import tikhub_pages
+from radar_demo.alert_inbox import INBOX_PATH, AlertInbox
 from radar_demo.catalog import DemoMarket
 from radar_demo.creators import HASHTAGS
 from radar_demo.jsonld_pages import (
@@ -123,6 +125,7 @@ class DemoMarketServer:
         self.clock = clock
         self.faults = ServerFaults()
         self.request_log: list[tuple[float, str, int]] = []
+        self.alert_inbox = AlertInbox()
         self.marketplace = DemoMarketplace(self.market.marketplace)
         # Bursty 429s like a real marketplace's edge; None turns them off (benchmarks measure the scraper).
         self.marketplace_bucket = _TokenBucket(capacity=8, rate=marketplace_requests_per_second) \
@@ -342,6 +345,8 @@ class DemoMarketServer:
                     return self._send(200, b'{"status":"ok","demo":true}', "application/json")
                 if parts.path == "/_demo/clock":
                     return self._send(*server._set_clock(query.get("at")))
+                if parts.path == INBOX_PATH:
+                    return self._send(*server.alert_inbox.listing())
                 if parts.path.startswith("/marketplace/"):
                     return self._send(*server._marketplace(parts.path, query, self.headers))
                 if parts.path.startswith("/tikhub/"):
@@ -371,9 +376,12 @@ class DemoMarketServer:
                 return self._send(200, body, "application/json; charset=utf-8")
 
             def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                if urlsplit(self.path).path.startswith(INBOX_PATH + "/"):
+                    body = self.rfile.read(length)
+                    return self._send(*server.alert_inbox.receive(self.headers.get("Idempotency-Key"), body))
                 if urlsplit(self.path).path != "/_demo/faults":
                     return self._send(404, b"{}", "application/json")
-                length = int(self.headers.get("Content-Length") or 0)
                 try:
                     settings = json.loads(self.rfile.read(length) or b"{}")
                     records = RecordFaults(**settings.pop("records", {}))

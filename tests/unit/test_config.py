@@ -189,3 +189,18 @@ product_sources:
 """))
     with pytest.raises(ConfigError, match=r"^product source toko: .*no-such-site.yaml: recipe not found"):
         build_definitions(config, resources={})
+
+
+def test_check_config_lists_alert_rules_and_whether_channel_variables_are_set_never_their_values(
+        monkeypatch, capsys):
+    from orchestration.cli import main
+
+    monkeypatch.setenv("RADAR_SLACK_WEBHOOK_URL", "https://hooks.slack.com/services/T1/B2/very-secret")
+    monkeypatch.delenv("RADAR_WHATSAPP_TOKEN", raising=False)
+    assert main(["check-config", str(PROJECT_ROOT / "radar.example.yaml")]) == 0
+    out = capsys.readouterr().out
+    assert "  alerts: 8 rule(s), events from the last 2 h only, dead-lettered after 5 failed POSTs" in out
+    assert "    - serum-under-20: price_below on watchlist hero-serums -> buyer-phone" in out
+    assert "    channel team-slack: slack, $RADAR_SLACK_WEBHOOK_URL (set)" in out
+    assert "    channel buyer-phone: whatsapp, $RADAR_WHATSAPP_TOKEN (NOT set)" in out
+    assert "very-secret" not in out and "hooks.slack.com" not in out

@@ -89,3 +89,18 @@ def test_record_faults_corrupt_as_asked(demo_market):
     assert sum(v["price"].startswith("-") for v in variants) == 2
     assert sum("id" not in p for p in products) == 1
     assert variants[-1]["price"] == "call for price"
+
+
+def test_the_demo_alert_inbox_keeps_slack_messages_once_per_idempotency_key():
+    import json
+
+    from radar_demo.alert_inbox import AlertInbox
+
+    inbox = AlertInbox()
+    message = json.dumps({"text": "Flash sale started", "blocks": []}).encode()
+    assert inbox.receive("key-1", message)[0] == 200
+    assert inbox.receive("key-1", message)[0] == 200  # a resend after a crash: accepted, kept once
+    assert inbox.receive("key-2", b'{"attachments": []}')[:2] == (400, b"no_text")
+    assert inbox.receive("key-3", b"not json")[0] == 400
+    listing = json.loads(inbox.listing()[1])
+    assert listing == {"messages": [{"text": "Flash sale started", "blocks": []}], "repeats_dropped": 1}
