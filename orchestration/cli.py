@@ -15,11 +15,12 @@ import argparse
 import os
 import subprocess
 import sys
+from contextlib import suppress
 from importlib.metadata import entry_points
 
 from orchestration.config import ConfigError, load_config
 from orchestration.environment import RadarHome
-from orchestration.local import local_runtime, local_warehouse, say, serve_ui
+from orchestration.local import local_runtime, local_warehouse, port_setting, say, serve_ui
 
 COMMAND_PLUGINS = "commerce_radar.commands"
 
@@ -157,7 +158,8 @@ def build_parser() -> argparse.ArgumentParser:
     ui = commands.add_parser("ui", help="serve the Dagster UI for the config on embedded defaults",
                              description="Start (or reuse) the warehouse and serve the Dagster UI for $RADAR_CONFIG; "
                                          "turn the schedule and sensor on there to scrape every hour.")
-    ui.add_argument("--port", type=int, default=3000, help="Dagster UI port on 127.0.0.1 (default 3000)")
+    ui.add_argument("--ui-port", "--port", dest="port", type=int, default=port_setting("RADAR_UI_PORT", 3000),
+                    help="Dagster UI port on 127.0.0.1 (default $RADAR_UI_PORT or 3000)")
     ui.set_defaults(handler=command_ui)
 
     docs = commands.add_parser("dbt-docs", help="generate dbt docs against the warehouse",
@@ -183,8 +185,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def silence_warnings_users_cannot_act_on() -> None:
+    """Library deprecations and preview notices are for us, not for someone running `radar`."""
+    import warnings
+
+    warnings.filterwarnings("ignore", category=DeprecationWarning)
+    warnings.filterwarnings("ignore", module="platformdirs")  # XDG_RUNTIME_DIR unset: harmless
+    warnings.filterwarnings("ignore", message=".*(is currently in beta|is in preview|get_sensor_def).*")
+    with suppress(ImportError):
+        import dagster as dg
+
+        for category in (dg.BetaWarning, dg.PreviewWarning, dg.SupersessionWarning):
+            warnings.filterwarnings("ignore", category=category)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    silence_warnings_users_cannot_act_on()
     return args.handler(args)
 
 

@@ -29,6 +29,10 @@ class RadarHome:
     def dagster_home(self) -> Path:
         return self.root / "dagster_home"
 
+    @property
+    def logs(self) -> Path:
+        return self.root / "logs"
+
 
 DAGSTER_YAML = """\
 # Written by `radar` (radar ui, radar demo): Dagster's runs, events and schedules live in PostgreSQL.

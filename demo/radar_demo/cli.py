@@ -3,7 +3,7 @@
   radar demo            embedded PostgreSQL + local lake + demo market, 72h of history, Dagster UI
   radar demo --no-ui    the same data build, then exit (tests, benchmarks, CI)
   radar simulate        the real hourly path hour after hour with a moving clock (steady-state proof)
-  radar market          serve only the demo market on 127.0.0.1:8765
+  radar market          serve only the demo market (127.0.0.1:8765 unless --port)
 """
 
 from __future__ import annotations
@@ -15,14 +15,18 @@ import os
 import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from orchestration.config import PROJECT_ROOT, load_config
 from orchestration.environment import RadarHome
 from orchestration.local import (
+    RUN_LOG,
     contiguous_ranges,
     current_hour,
+    ensure_port_free,
     local_runtime,
     local_warehouse,
+    port_setting,
     run_or_exit,
     say,
     serve_ui,
@@ -35,6 +39,7 @@ from radar_demo.server import DemoMarketServer
 from radar_demo.tikhub_pages import DEMO_API_KEY
 
 DEMO_MARKET_PORT = 8765
+DEMO_MARKET_URL = f"http://127.0.0.1:{DEMO_MARKET_PORT}"  # as written in radar.demo.yaml
 CREATOR_HISTORY_DAYS = 14
 TRIGGER = "radar demo"
 
@@ -49,18 +54,27 @@ def demo_runtime(home: RadarHome) -> Iterator[RadarHome]:
 
 
 @contextlib.contextmanager
-def serving_market(seed: int, clock_url: str | None = None) -> Iterator[DemoMarketServer]:
-    try:
-        server = DemoMarketServer(DemoMarket(seed=seed), port=DEMO_MARKET_PORT).start()
-    except OSError as error:
-        raise SystemExit(f"[radar] cannot serve the demo market on 127.0.0.1:{DEMO_MARKET_PORT}: {error}. "
-                         "Is another `radar demo` or `radar simulate` running?") from None
-    say(f"demo market (generated data, not real shops) on {server.url}" + (f"; clock hook {clock_url}" if clock_url else ""))
+def serving_market(seed: int, port: int, home: RadarHome, clock_hook: bool = False) -> Iterator[DemoMarketServer]:
+    """The demo market on ``port`` (0: any free port), and the demo config pointed at it."""
+    if port:
+        ensure_port_free(port, "the demo market", "--market-port or RADAR_DEMO_MARKET_PORT")
+    server = DemoMarketServer(DemoMarket(seed=seed), port=port).start()
+    os.environ["RADAR_CONFIG"] = str(demo_config_at(home, server.url))
     point_alerts_at(server.url)
+    say(f"demo market (generated data, not real shops) on {server.url}"
+        + (f"; clock hook {server.url}/_demo/clock" if clock_hook else ""))
     try:
         yield server
     finally:
         server.stop()
+
+
+def demo_config_at(home: RadarHome, market_url: str) -> Path:
+    """The bundled demo config with the market's real address (a second checkout may use another port)."""
+    path = home.root / "radar.demo.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(DEMO_CONFIG_PATH.read_text(encoding="utf-8").replace(DEMO_MARKET_URL, market_url), encoding="utf-8")
+    return path
 
 
 def report_history_snapshot(instance, asset_key, partition: str, manifest_key: str, generated_by: str,
@@ -73,8 +87,9 @@ def report_history_snapshot(instance, asset_key, partition: str, manifest_key: s
         metadata={"manifest_key": manifest_key, **facts, "generated_by": generated_by}))
 
 
-def build_demo_data(market: DemoMarket, hours: int, live_scrape: bool, server_url: str) -> None:
-    """Write history snapshots, backfill staging + checks + dbt, then scrape the current hour live."""
+def build_demo_data(market: DemoMarket, hours: int, live_scrape: bool, server_url: str) -> str | None:
+    """Write history snapshots, backfill staging + checks + dbt, scrape the current hour live, deliver
+    the alerts and write today's market report (its location is returned)."""
     import dagster as dg
 
     from orchestration.assets.ingest import snapshot_asset_key
@@ -135,22 +150,19 @@ def build_demo_data(market: DemoMarket, hours: int, live_scrape: bool, server_ur
 
     warehouse = local_warehouse()
     tables = ["landing.product_observations", "landing.quarantine", "marts.fct_price_history", "marts.dim_products",
-              "marts.mart_market_kpis", "marts.mart_discount_events", "marts.mart_availability_events",
-              "marts.mart_price_movers", "marts.mart_discount_claims", "marts.mart_brand_share",
-              "marts.mart_price_rating_heatmap", "marts.mart_scrape_health"]
+              "marts.mart_discount_events", "marts.mart_availability_events", "marts.mart_discount_claims"]
     if config.creators is not None:
-        tables += ["landing.creator_observations", "landing.video_observations", "marts.fct_creator_daily",
-                   "marts.mart_creator_growth_velocity", "marts.mart_comet_creators", "marts.mart_creator_brand_mentions"]
-    for table in tables:
-        (count,) = warehouse.query(f"select count(*) from {table}")[0]
-        say(f"{table}: {count:,} rows")
+        tables += ["landing.creator_observations", "marts.mart_comet_creators"]
+    # Exact counts of a demo-sized warehouse; the marts' own row counts are in each materialization.
+    counts = {table: warehouse.query(f"select count(*) from {table}")[0][0] for table in tables}
+    say("rows: " + ", ".join(f"{table.split('.')[1]} {count:,}" for table, count in counts.items()))
     by_kind = warehouse.query(
         "select source_kind, count(distinct source_name), count(*) from landing.product_observations "
         "where partition_hour = (select max(partition_hour) from landing.product_observations) group by 1 order by 1")
     say("latest hour by connector kind: " + ", ".join(f"{kind} {sources} source(s) {rows:,} rows" for kind, sources, rows in by_kind))
     report_events_against_truth(config, market, history_hours)
     deliver_alerts(instance, server_url, TRIGGER)
-    write_market_report(instance, TRIGGER)
+    return write_market_report(instance, TRIGGER)
 
 
 
@@ -194,19 +206,20 @@ def build_creator_demo_data(market, config, instance, store, days: int, live_sea
     if live_search and key(today) not in built:
         say(f"creators: searching the demo TikHub API live for today {key(today)}")
         run_or_exit(instance, "daily_creators_job", "live creator search", partition_key=key(today), trigger=TRIGGER)
-    report_comets(market, config.creators, today)
+    report_comets(market, config.creators, today, today_searched=live_search)
 
 
 
 
-def report_comets(market, search, today: datetime, days: int = CREATOR_HISTORY_DAYS) -> None:
-    """Comets in the mart next to the demo generator's ground truth, today and every history day."""
+def report_comets(market, search, today: datetime, days: int = CREATOR_HISTORY_DAYS, today_searched: bool = True) -> None:
+    """Comets in the mart next to the demo generator's ground truth, today (when it was searched) and
+    every history day."""
     def truth(day):
         return market.creators.comets_on(day, search.comet, hashtags=tuple(h.name for h in search.hashtags),
                                          keywords=tuple(search.keywords),
                                          per_target=search.pages_per_hashtag * search.videos_per_page)
 
-    checked = [(today - timedelta(days=offset)).date() for offset in range(days, -1, -1)]
+    checked = [(today - timedelta(days=offset)).date() for offset in range(days, -1 if today_searched else 0, -1)]
     rows = local_warehouse().query(
         "select comet_day, handle, qualifying_video_id from marts.mart_comet_creators "
         "where comet_day >= %s order by comet_day, velocity_rank", [checked[0]])
@@ -214,9 +227,10 @@ def report_comets(market, search, today: datetime, days: int = CREATOR_HISTORY_D
     for day, handle, video in rows:
         found.setdefault(day, {})[handle] = video
     matches = [day for day in checked if found[day] == truth(day)]
-    today_found, today_truth = found[today.date()], truth(today.date())
-    say(f"comets on {today:%Y-%m-%d}: mart {len(today_found)}, demo ground truth {len(today_truth)}: "
-        f"{'match' if today_found == today_truth else 'DIFFER'}; fastest first: {', '.join(list(today_found)[:5])}")
+    if today_searched:
+        today_found, today_truth = found[today.date()], truth(today.date())
+        say(f"comets on {today:%Y-%m-%d}: mart {len(today_found)}, demo ground truth {len(today_truth)}: "
+            f"{'match' if today_found == today_truth else 'DIFFER'}; fastest first: {', '.join(list(today_found)[:5])}")
     say(f"comets vs ground truth: {len(matches)}/{len(checked)} days identical "
         f"({sum(len(found[d]) for d in checked)} comet-days in the mart)"
          + ("" if len(matches) == len(checked) else f"; differing days: {sorted(set(checked) - set(matches))}"))
@@ -237,11 +251,16 @@ def staged_sources_by_hour(since: datetime) -> dict[datetime, set[str]]:
 
 
 def command_demo(args: argparse.Namespace) -> int:
-    with demo_runtime(RadarHome.from_environment()):
+    with demo_runtime(RadarHome.from_environment()) as home:
+        RUN_LOG.start(home, "demo")
         start_partitions_at_the_data(current_hour() - max(timedelta(hours=args.hours),
                                                           timedelta(days=CREATOR_HISTORY_DAYS)))
-        with serving_market(args.seed) as server:
-            build_demo_data(server.market, args.hours, live_scrape=not args.no_live_scrape, server_url=server.url)
+        if not args.no_ui:
+            ensure_port_free(args.port, "the Dagster UI", "--ui-port or RADAR_UI_PORT")
+        with serving_market(args.seed, args.market_port, home) as server:
+            report = build_demo_data(server.market, args.hours, live_scrape=not args.no_live_scrape,
+                                     server_url=server.url)
+            say(f"done: report {report or '(not written)'} · alerts {server.url}/_demo/alerts · run log {RUN_LOG.path}")
             if args.no_ui:
                 return 0
             return serve_ui(args.port, stops="the UI, the demo market and PostgreSQL")
@@ -277,33 +296,32 @@ def command_simulate(args: argparse.Namespace) -> int:
     state_path.write_text(json.dumps({"start": start.isoformat(), "hours": args.hours}))
     csv_path = out / f"timings-{start:%Y%m%dT%H}.csv"
 
-    with demo_runtime(home):
+    with demo_runtime(home), serving_market(args.seed, args.market_port, home, clock_hook=True) as server:
         start_partitions_at_the_data(start)
         config = load_config()
         if not config.clock_url:
             raise SystemExit(f"[radar] {os.environ['RADAR_CONFIG']} has no clock_url: radar simulate needs a market "
                              "whose clock it can set")
         defs = build_definitions(config, resources=resources_from_environment(clock=ClockResource.configure_at_launch()))
-        with serving_market(args.seed, clock_url=config.clock_url) as server:
-            say(f"simulate: {args.hours} hours from {partition_key(start)} in {home.root} "
-                f"(warehouse, Dagster runs); timings to {csv_path}")
-            simulator = HourlySimulator(defs, dg.DagsterInstance.get(), config.clock_url, start, csv_path,
-                                        with_creators=not args.no_creators, say=say)
-            try:
-                simulator.run(args.hours)
-                report_simulation_against_truth(config, server.market,
-                                                [start + timedelta(hours=offset) for offset in range(args.hours)])
-            except SimulationError as error:
-                say(f"simulate stopped: {error}")
-                return 1
-            except KeyboardInterrupt:
-                say("simulate interrupted; the hours finished so far are kept. Run the same command to continue.")
-                return 130
-            finally:
-                if csv_path.exists():
-                    chart = draw_cost_chart(read_costs(csv_path), out / f"cost-per-hour-{start:%Y%m%dT%H}.png",
-                                            f"Commerce Radar: cost of each simulated hour from {partition_key(start)}")
-                    say(f"timings: {csv_path}; chart: {chart}")
+        say(f"simulate: {args.hours} hours from {partition_key(start)} in {home.root} "
+            f"(warehouse, Dagster runs); timings to {csv_path}")
+        simulator = HourlySimulator(defs, dg.DagsterInstance.get(), config.clock_url, start, csv_path,
+                                    with_creators=not args.no_creators, say=say)
+        try:
+            simulator.run(args.hours)
+            report_simulation_against_truth(config, server.market,
+                                            [start + timedelta(hours=offset) for offset in range(args.hours)])
+        except SimulationError as error:
+            say(f"simulate stopped: {error}")
+            return 1
+        except KeyboardInterrupt:
+            say("simulate interrupted; the hours finished so far are kept. Run the same command to continue.")
+            return 130
+        finally:
+            if csv_path.exists():
+                chart = draw_cost_chart(read_costs(csv_path), out / f"cost-per-hour-{start:%Y%m%dT%H}.png",
+                                        f"Commerce Radar: cost of each simulated hour from {partition_key(start)}")
+                say(f"timings: {csv_path}; chart: {chart}")
         return 0
 
 
@@ -360,7 +378,11 @@ def register_commands(commands: argparse._SubParsersAction) -> None:
                     "serve the Dagster UI. Re-running reuses what is there and duplicates nothing.")
     demo.add_argument("--no-ui", action="store_true", help="build the data, print row counts and exit")
     demo.add_argument("--hours", type=int, default=72, help="hours of history to write and backfill (default 72)")
-    demo.add_argument("--port", type=int, default=3000, help="Dagster UI port on 127.0.0.1 (default 3000)")
+    demo.add_argument("--ui-port", "--port", dest="port", type=int, default=port_setting("RADAR_UI_PORT", 3000),
+                      help="Dagster UI port on 127.0.0.1 (default $RADAR_UI_PORT or 3000)")
+    demo.add_argument("--market-port", type=int, default=port_setting("RADAR_DEMO_MARKET_PORT", DEMO_MARKET_PORT),
+                      help=f"demo market port on 127.0.0.1 (default $RADAR_DEMO_MARKET_PORT or {DEMO_MARKET_PORT}; "
+                           "0 picks a free one)")
     demo.add_argument("--seed", type=int, default=DEFAULT_SEED, help="demo market seed (default: the bundled seed)")
     demo.add_argument("--no-live-scrape", action="store_true", help="skip the live scrape of the current hour")
     demo.set_defaults(handler=command_demo)
@@ -380,10 +402,13 @@ def register_commands(commands: argparse._SubParsersAction) -> None:
     simulate.add_argument("--hours", type=int, default=24, help="hours to simulate (default 24)")
     simulate.add_argument("--no-creators", action="store_true", help="skip the daily creator search at 01:20")
     simulate.add_argument("--seed", type=int, default=DEFAULT_SEED, help="demo market seed (default: the bundled seed)")
+    simulate.add_argument("--market-port", type=int, default=port_setting("RADAR_DEMO_MARKET_PORT", DEMO_MARKET_PORT),
+                          help=f"demo market port (default $RADAR_DEMO_MARKET_PORT or {DEMO_MARKET_PORT}; 0 picks a free one)")
     simulate.set_defaults(handler=command_simulate)
 
     market = commands.add_parser("market", help="serve only the demo market",
                                  description="Serve the demo market (Shopify-format products.json for the demo shops).")
-    market.add_argument("--port", type=int, default=DEMO_MARKET_PORT)
+    market.add_argument("--port", type=int, default=port_setting("RADAR_DEMO_MARKET_PORT", DEMO_MARKET_PORT),
+                        help=f"port on 127.0.0.1 (default $RADAR_DEMO_MARKET_PORT or {DEMO_MARKET_PORT})")
     market.add_argument("--seed", type=int, default=DEFAULT_SEED, help="demo market seed (default: the bundled seed)")
     market.set_defaults(handler=command_market)

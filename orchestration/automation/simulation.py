@@ -168,8 +168,9 @@ class HourlySimulator:
     def _execute(self, job_name: str, request: dg.RunRequest, at: datetime) -> tuple[float, dict[str, float], str]:
         job = self.defs.resolve_job_def(job_name)
         began = time.monotonic()
-        # dbt's console output goes to the run log file, not between the progress lines.
-        with self.run_log.open("a") as log, contextlib.redirect_stdout(log):
+        # Dagster's event stream and dbt's console output go to the run log file, not between the
+        # progress lines.
+        with self.run_log.open("a") as log, contextlib.redirect_stdout(log), contextlib.redirect_stderr(log):
             result = job.execute_in_process(
                 instance=self.instance, partition_key=request.partition_key, raise_on_error=False,
                 asset_selection=list(request.asset_selection) if request.asset_selection else None,
