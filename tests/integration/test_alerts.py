@@ -1,5 +1,7 @@
-"""Alerts end to end: rules over the real marts, the outbox, the delivery sensor and job, and a
-real local receiver that fails on demand. One delivery per event, none for backfilled history."""
+"""Alert delivery through faults: synthetic alerts in the real outbox, the delivery sensor and job,
+and a real local receiver that fails on demand; WhatsApp's request shape; run-failure alerts.
+Detection over real marts (none from a backfill, one POST per live event) is in
+test_market_week.py, which builds the marts once for several tests."""
 
 from datetime import UTC, datetime, timedelta
 
@@ -10,14 +12,10 @@ import pytest
 from orchestration.clock import ClockResource
 from orchestration.config.alerts import AlertChannel, AlertRule, Alerts
 from orchestration.warehouse.postgres import WarehouseResource
-from radar_demo.history import write_history
 from tests.alert_receiver import AlertReceiver
-from tests.support import build_test_definitions, demo_config, range_tags
+from tests.support import build_test_definitions, demo_config
 
-# Two live hours of one shop in which the demo starts a flash sale, ends a sell-out and starts a
-# misleading discount (radar_demo.truth.injected_events), after a day of history.
 SHOP = "kopi-nusantara"
-LIVE_START = datetime(2026, 11, 13, 11, tzinfo=UTC)
 SECRET_PATH = "/services/T0RADAR/B0TEST/xoxb-test-secret-4711"
 
 
@@ -81,61 +79,6 @@ def deliver(defs, instance, database_url: str) -> dg.ExecuteInProcessResult | dg
     (request,) = tick.run_requests
     return defs.resolve_job_def("deliver_alerts_job").execute_in_process(instance=instance, tags=request.tags)
 
-
-def test_each_fresh_event_is_posted_once_and_backfilled_history_never(database_url, lake, demo_market, receiver):
-    live_hours = [LIVE_START, LIVE_START + timedelta(hours=1)]
-    start = LIVE_START - timedelta(hours=24)
-    config = alerting_config(SHOP)
-    write_history(lake, demo_market, config.product_sources, [start + timedelta(hours=offset) for offset in range(26)])
-    instance = dg.DagsterInstance.ephemeral()
-
-    # A backfill of yesterday, run today: its events are in the marts, none is alerted on.
-    backfill = build_test_definitions(config, database_url, lake)
-    assert backfill.resolve_job_def("restage_products_job").execute_in_process(
-        instance=instance, tags=range_tags(key(start), key(LIVE_START - timedelta(hours=1))), raise_on_error=False).success
-    with psycopg.connect(database_url) as connection:
-        (old_events,) = connection.execute(
-            "select (select count(*) from marts.mart_availability_events where event_type = 'restocked') "
-            "+ (select count(*) from marts.mart_discount_events where event_type = 'flash_sale')").fetchone()
-    assert old_events > 0
-    assert outbox(database_url) == []
-
-    # The live hours (one catch-up run), at :55 of the second.
-    live = build_test_definitions(config, database_url, lake,
-                                  clock=ClockResource(simulated_start=(live_hours[1] + timedelta(minutes=55)).isoformat()))
-    restage = live.resolve_job_def("restage_products_job")
-    live_range = range_tags(key(live_hours[0]), key(live_hours[1]))
-    assert restage.execute_in_process(instance=instance, tags=live_range).success
-    alerts = outbox(database_url)
-    assert all(alert[2] >= LIVE_START for alert in alerts)
-    by_rule = {rule.name: sum(1 for alert in alerts if alert[0] == rule.name) for rule in config.alerts.rules}
-    assert by_rule["drops"] >= by_rule["flash-sales"]
-    assert min(by_rule["flash-sales"], by_rule["restocks"], by_rule["fake-discounts"], by_rule["new-lows"]) >= 1
-    assert by_rule == events_in_marts_since(database_url, LIVE_START)
-
-    result = deliver(live, instance, database_url)
-    assert result.success
-    assert len(receiver.requests) == len(alerts) == len(receiver.accepted)
-    assert sorted(request.headers["idempotency-key"] for request in receiver.requests) == sorted(a[5] for a in alerts)
-    flash_message = next(request.body for request in receiver.requests
-                         if request.body["text"].startswith("Flash sale started"))
-    assert [block["type"] for block in flash_message["blocks"]] == ["header", "section", "context"]
-    assert f"source *{SHOP}*" in flash_message["blocks"][2]["elements"][0]["text"]
-    assert "(was " in flash_message["blocks"][1]["text"]["text"] and "|" in flash_message["blocks"][1]["text"]["text"]
-    assert all(request.path == SECRET_PATH for request in receiver.requests)
-
-    # Re-running the hour and asking again: nothing new in the outbox, nothing posted.
-    rerun = restage.execute_in_process(instance=instance, tags=live_range)
-    assert rerun.asset_materializations_for_node("product_alerts")[0].metadata["alerts_new"].value == 0
-    assert isinstance(deliver(live, instance, database_url), dg.SkipReason)
-    assert len(receiver.requests) == len(alerts)
-    assert {alert[3] for alert in outbox(database_url)} == {"delivered"}
-    secret_seen = [event for event in instance.all_logs(rerun.run_id) + instance.all_logs(result.run_id)
-                   if "xoxb-test-secret" in str(event)]
-    assert secret_seen == []
-
-
-# --- Delivery through faults: synthetic alerts in a real outbox, a real receiver, real retries. ---
 
 def message(number: int):
     from decimal import Decimal
