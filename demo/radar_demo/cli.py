@@ -160,7 +160,8 @@ def build_demo_data(market: DemoMarket, hours: int, live_scrape: bool, server_ur
         "select source_kind, count(distinct source_name), count(*) from landing.product_observations "
         "where partition_hour = (select max(partition_hour) from landing.product_observations) group by 1 order by 1")
     say("latest hour by connector kind: " + ", ".join(f"{kind} {sources} source(s) {rows:,} rows" for kind, sources, rows in by_kind))
-    report_events_against_truth(config, market, history_hours)
+    # The live hour is in the marts too (an event may first become detectable in it).
+    report_events_against_truth(config, market, history_hours + ([now_hour] if live_scrape else []))
     deliver_alerts(instance, server_url, TRIGGER)
     return write_market_report(instance, TRIGGER)
 

@@ -8,7 +8,7 @@ import os
 from datetime import UTC, datetime
 from urllib.request import urlopen
 
-from orchestration.local import location_definitions, run_or_exit, say
+from orchestration.local import local_warehouse, location_definitions, run_or_exit, say
 from radar_demo.alert_inbox import INBOX_PATH
 
 SLACK_URL_VARIABLE = "RADAR_DEMO_SLACK_URL"
@@ -24,8 +24,9 @@ def deliver_alerts(instance, server_url: str, trigger: str) -> None:
     import dagster as dg
 
     sensor = location_definitions().get_sensor_def("alert_delivery_sensor")
-    tick = sensor.evaluate_tick(dg.build_sensor_context(instance=instance,
-                                                        repository_def=location_definitions().get_repository_def()))
+    tick = sensor.evaluate_tick(dg.build_sensor_context(
+        instance=instance, repository_def=location_definitions().get_repository_def(),
+        resources={"warehouse": local_warehouse()}))
     if tick.run_requests:
         run_or_exit(instance, "deliver_alerts_job", "alert delivery", trigger=trigger)
     with urlopen(f"{server_url}{INBOX_PATH}", timeout=10) as response:
@@ -35,8 +36,10 @@ def deliver_alerts(instance, server_url: str, trigger: str) -> None:
         headline = message["blocks"][0]["text"]["text"] if message.get("blocks") else "message"
         kinds[headline] = kinds.get(headline, 0) + 1
     summary = ", ".join(f"{count} {headline.lower()}" for headline, count in sorted(kinds.items())) or "none"
-    say(f"alerts: {len(inbox['messages'])} Slack message(s) at {server_url}{INBOX_PATH} ({summary}); only events of "
-        "the last 2 hours alert, so the backfilled history sent none")
+    ((delivered,),) = local_warehouse().query("select count(*) from alerts.outbox where status = 'delivered'")
+    say(f"alerts: {len(inbox['messages'])} Slack message(s) this run at {server_url}{INBOX_PATH} ({summary}); "
+        f"{delivered} delivered in all (marts.mart_alert_deliveries). Only events of the last 2 hours alert, so the "
+        "backfilled history sent none")
 
 
 def write_market_report(instance, trigger: str) -> str | None:

@@ -134,7 +134,7 @@ def read_report_data(warehouse, day: date, generated_at: datetime, creators_conf
     def newest(frame_: pd.DataFrame, column: str) -> datetime | None:
         if frame_.empty:
             return None
-        value = pd.to_datetime(frame_[column], utc=True).max()
+        value = pd.to_datetime(frame_[column], utc=True, format="ISO8601").max()
         return None if pd.isna(value) else value.to_pydatetime()
 
     day_text = f"{day:%Y-%m-%d}"
@@ -196,6 +196,6 @@ def _comets_section(frame, day: date, day_text: str, creators_configured: bool) 
         return section
     growth = frame("comet_growth", creator_ids=[str(creator) for creator in comets["creator_id"]])
     section.frames = {"comets": comets, "growth": growth}
-    section.fresh_until = datetime.combine(pd.to_datetime(comets["comet_day"]).max().date(), time(),
+    section.fresh_until = datetime.combine(pd.to_datetime(comets["comet_day"], format="ISO8601").max().date(), time(),
                                            tzinfo=UTC) + timedelta(days=1)
     return section

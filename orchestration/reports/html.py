@@ -185,7 +185,7 @@ def _discounts(section: SectionData) -> str:
 
 def _restocks(section: SectionData) -> str:
     restocks = section.frames["restocks"].copy()
-    restocks["hour"] = pd.to_datetime(restocks["event_at"], utc=True).dt.floor("h")
+    restocks["hour"] = pd.to_datetime(restocks["event_at"], utc=True, format="ISO8601").dt.floor("h")
     per_hour = restocks.groupby(["hour", "source_name"]).size().unstack(fill_value=0)
     figure = go.Figure([go.Bar(name=str(source), x=per_hour.index, y=per_hour[source]) for source in per_hour.columns])
     figure.update_layout(barmode="stack", title="Restocks per hour")
@@ -227,7 +227,7 @@ def _comets(section: SectionData) -> str:
 
 def _health(section: SectionData) -> str:
     health = section.frames["health"].copy()
-    health["hour"] = pd.to_datetime(health["partition_hour"], utc=True)
+    health["hour"] = pd.to_datetime(health["partition_hour"], utc=True, format="ISO8601")
     figure = go.Figure([go.Scatter(name=str(source), x=rows["hour"], y=rows["rows_published"], mode="lines+markers")
                         for source, rows in health.groupby("source_name", sort=True)])
     figure.update_layout(title="Rows published per hour and source")
