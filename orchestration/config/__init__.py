@@ -24,7 +24,7 @@ from pydantic import (
 )
 
 from orchestration.config.alerts import Alerts
-from orchestration.config.base import StrictModel
+from orchestration.config.base import StrictModel, repeated
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_CONFIG_PATH = PROJECT_ROOT / "radar.yaml"
@@ -365,9 +365,8 @@ class RadarConfig(_Strict):
     @model_validator(mode="after")
     def _source_names_unique(self) -> RadarConfig:
         names = [source.name for source in self.product_sources]
-        duplicates = sorted({name for name in names if names.count(name) > 1})
-        if duplicates:
-            raise ValueError(f"product source names must be unique; repeated: {', '.join(duplicates)}")
+        if repeated(names):
+            raise ValueError(f"product source names must be unique; repeated: {', '.join(repeated(names))}")
         for rule in self.alerts.rules:
             if rule.scope.source and rule.scope.source not in names:
                 raise ValueError(f"alerts rule {rule.name}: no product source named {rule.scope.source!r}")

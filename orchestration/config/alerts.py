@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from orchestration.config.base import StrictModel
+from orchestration.config.base import StrictModel, repeated
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 _ENV_NAME = re.compile(r"^[A-Z_][A-Z0-9_]*$")
@@ -141,13 +141,9 @@ class Alerts(StrictModel):
     @model_validator(mode="after")
     def _references_exist(self) -> Alerts:
         channels = [channel.name for channel in self.channels]
-        repeated = sorted({name for name in channels if channels.count(name) > 1})
-        if repeated:
-            raise ValueError(f"channel names must be unique; repeated: {', '.join(repeated)}")
-        rules = [rule.name for rule in self.rules]
-        repeated = sorted({name for name in rules if rules.count(name) > 1})
-        if repeated:
-            raise ValueError(f"rule names must be unique; repeated: {', '.join(repeated)}")
+        for what, names in (("channel", channels), ("rule", [rule.name for rule in self.rules])):
+            if repeated(names):
+                raise ValueError(f"{what} names must be unique; repeated: {', '.join(repeated(names))}")
         for rule in self.rules:
             if rule.channel not in channels:
                 raise ValueError(f"rule {rule.name}: no channel named {rule.channel!r} (have: {', '.join(channels) or 'none'})")
