@@ -12,13 +12,12 @@ from typing import Any
 
 import dagster as dg
 from dagster_aws.s3 import S3Resource
-from dagster_dbt import DbtCliResource
 
 from orchestration.clock import ClockResource
 from orchestration.environment import RadarHome
 from orchestration.snapshots.store import LocalObjectStore, ObjectStore, S3ObjectStore
 from orchestration.sources.tikhub import TikHubResource
-from orchestration.warehouse.dbt import dbt_executable, radar_dbt_project
+from orchestration.warehouse.dbt import RadarDbtCliResource, dbt_executable, radar_dbt_project
 from orchestration.warehouse.postgres import WarehouseResource
 
 Setting = str | dg.EnvVar
@@ -44,7 +43,7 @@ def build_resources(*, database_url: Setting, object_store: ObjectStore, tikhub_
     return {
         "object_store": object_store,
         "warehouse": WarehouseResource(database_url=database_url),
-        "dbt": DbtCliResource(project_dir=radar_dbt_project(), dbt_executable=dbt_executable()),
+        "dbt": RadarDbtCliResource(project_dir=radar_dbt_project(), dbt_executable=dbt_executable()),
         "tikhub_api": TikHubResource(api_key=tikhub_api_key),
         "clock": clock or ClockResource(),
     }

@@ -3,7 +3,8 @@
 Each simulated hour runs the way production does: the market's clock is set through its clock
 hook, the hourly schedule is evaluated at :05 and its runs (one per source) scrape the market
 into snapshots filed under that hour, the staging sensor is evaluated and its run stages the
-hour, gates it and builds dbt; at 01:00 the daily creator schedule's run searches too. Runs get
+hour, gates it, builds dbt and detects alerts; at 01:00 the daily creator schedule's run searches
+too; then the alert delivery sensor's run sends the hour's alerts. Runs get
 the simulated instant through the ``clock`` resource, so the scrape-window guards and every
 ``fetched_at`` see the simulated time. Per-hour, per-step timings go to a CSV; a chart of cost
 per hour is drawn from it. Completed hours are skipped, so a stopped simulation continues.
@@ -147,8 +148,22 @@ class HourlySimulator:
                                            repository_def=self.repository) as context:
                 for request in creators.evaluate_tick(context).run_requests or []:
                     cost.creators_s += self._execute("daily_creators_job", request, moment)[0]
+        self._deliver_alerts()
         cost.total_s = time.monotonic() - began
         return cost
+
+    def _deliver_alerts(self) -> None:
+        """What the alert delivery sensor would launch after this hour (the hour's fresh events)."""
+        sensor = self.defs.get_sensor_def("alert_delivery_sensor")
+        context = dg.build_sensor_context(instance=self.instance, repository_def=self.repository,
+                                          resources={"warehouse": self.defs.resources["warehouse"]})
+        if not sensor.evaluate_tick(context).run_requests:
+            return
+        with self.run_log.open("a") as log, contextlib.redirect_stdout(log), contextlib.redirect_stderr(log):
+            result = self.defs.resolve_job_def("deliver_alerts_job").execute_in_process(
+                instance=self.instance, raise_on_error=False, tags={"radar/trigger": "radar simulate"})
+        if not result.success:
+            raise SimulationError(f"alert delivery failed (run {result.run_id}; {self.run_log} shows why)")
 
     def _has_schedule(self, name: str) -> bool:
         try:

@@ -9,6 +9,7 @@ import pytest
 
 from orchestration.automation.simulation import HourlySimulator, partition_key, read_costs
 from orchestration.clock import ClockResource
+from orchestration.config.alerts import AlertChannel, AlertRule, Alerts
 from radar_demo.event_scores import score_events
 from radar_demo.truth import shop_marts_against_truth
 from tests.support import build_test_definitions, demo_config, jsonld_source, marketplace_source
@@ -19,7 +20,10 @@ SHOPS = ("glow-lab", "kopi-nusantara", "trail-and-tide")
 def simulation(market_server, database_url, lake, tmp_path, start: datetime):
     config = demo_config(market_server.url, extra_sources=(marketplace_source(market_server.url),
                                                            jsonld_source(market_server.url)))
-    config = config.model_copy(update={"clock_url": f"{market_server.url}/_demo/clock"})
+    # Restocks alert through the demo market's Slack-style receiver (RADAR_TEST_SLACK_URL, set by the tests).
+    alerts = Alerts(channels=[AlertChannel(name="demo-slack", kind="slack", url_env="RADAR_TEST_SLACK_URL")],
+                    rules=[AlertRule(name="restocks", kind="back_in_stock", channel="demo-slack")])
+    config = config.model_copy(update={"clock_url": f"{market_server.url}/_demo/clock", "alerts": alerts})
     defs = build_test_definitions(config, database_url, lake, clock=ClockResource.configure_at_launch())
     instance = dg.DagsterInstance.ephemeral()
 
@@ -49,7 +53,8 @@ def check_against_ground_truth(database_url: str, demo_market, hours: list[datet
 
 
 def test_four_simulated_hours_match_the_ground_truth_and_a_rerun_continues(
-        market_server, database_url, lake, tmp_path, demo_market):
+        market_server, database_url, lake, tmp_path, demo_market, monkeypatch):
+    monkeypatch.setenv("RADAR_TEST_SLACK_URL", f"{market_server.url}/_demo/alerts/T0/B0/simulate")
     start = datetime(2026, 11, 20, 22, tzinfo=UTC)  # crosses midnight: KPIs of a new day, lookbacks into the old
     hours = [start + timedelta(hours=offset) for offset in range(4)]
     _, _, instance, simulator = simulation(market_server, database_url, lake, tmp_path, start)
@@ -65,6 +70,13 @@ def test_four_simulated_hours_match_the_ground_truth_and_a_rerun_continues(
     # The runs came from the real schedule and sensor: one snapshot run per source per hour.
     snapshot_runs = instance.get_runs(dg.RunsFilter(job_name="product_snapshots_job"))
     assert len(snapshot_runs) == 4 * 5
+    # Each hour's restocks were alerted after that hour, once each, through the delivery job.
+    with psycopg.connect(database_url) as connection:
+        restocks = connection.execute("select count(*) from marts.mart_availability_events "
+                                      "where event_type = 'restocked' and partition_hour >= %s", [hours[0]]).fetchone()[0]
+        statuses = connection.execute("select status, count(*) from alerts.outbox group by 1").fetchall()
+    assert restocks > 0 and statuses == [("delivered", restocks)]
+    assert len(market_server.alert_inbox.messages) == restocks
 
 
 def test_a_production_clock_refuses_to_file_a_scrape_under_a_simulated_hour(market_server, database_url, lake):
