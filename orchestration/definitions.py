@@ -36,7 +36,7 @@ from orchestration.automation.schedules import (
     build_hourly_snapshot_schedule,
 )
 from orchestration.automation.sensors import build_stage_products_sensor
-from orchestration.config import RadarConfig, load_config
+from orchestration.config import CometThresholds, RadarConfig, load_config
 from orchestration.partitions import daily_partitions, hourly_partitions
 from orchestration.resources import resources_from_environment
 from orchestration.warehouse.publication import (
@@ -59,7 +59,10 @@ def build_definitions(config: RadarConfig, resources: dict | None = None) -> dg.
         PRODUCT_PUBLICATION, hourly,
         {"published_products": [PRODUCT_OBSERVATIONS], "published_product_scrapes": [PRODUCT_SCRAPES]},
         deps=["staged_products"], group_name="staging")
-    dbt_models = build_dbt_models(PRODUCT_MODELS, hourly, market_signal_vars(config.market_signals))
+    # One set of vars for every dbt invocation, equal to the ones dbt parsed with (partial parsing).
+    dbt_vars = {**market_signal_vars(config.market_signals),
+                **comet_vars(config.creators.comet if config.creators else CometThresholds())}
+    dbt_models = build_dbt_models(PRODUCT_MODELS, hourly, dbt_vars)
     product_alerts = build_alert_detection_asset("product_alerts", config.alerts, PRODUCT_ALERT_KINDS,
                                                  PRODUCT_ALERT_INPUTS, hourly, group_name="alerts")
 
@@ -91,7 +94,7 @@ def build_definitions(config: RadarConfig, resources: dict | None = None) -> dg.
             CREATOR_PUBLICATION, daily,
             {"published_creators": [CREATOR_OBSERVATIONS], "published_videos": [VIDEO_OBSERVATIONS, SEARCH_TARGETS]},
             deps=["staged_creators", "staged_videos"], group_name="creators_staging")
-        creator_models = build_dbt_models(CREATOR_MODELS, daily, comet_vars(config.creators.comet))
+        creator_models = build_dbt_models(CREATOR_MODELS, daily, dbt_vars)
         creator_alerts = build_alert_detection_asset("creator_alerts", config.alerts, CREATOR_ALERT_KINDS,
                                                      CREATOR_ALERT_INPUTS, daily, group_name="creators_alerts")
         creator_assets, creator_checks = [snapshot, staged, published, creator_models, creator_alerts], gates

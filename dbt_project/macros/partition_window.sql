@@ -1,10 +1,16 @@
-{#- The run's partition window, passed by Dagster as vars (see orchestration/assets/dbt.py). -#}
+{#-
+    The run's partition window. Dagster passes it in the environment (RADAR_WINDOW_START and
+    RADAR_WINDOW_END, see orchestration/assets/dbt.py), read only when a node executes: vars that
+    change every hour would make dbt re-parse the whole project on every run (about 3 s), while
+    env vars read at execution time leave the saved parse valid. A hand-run `dbt build --vars
+    '{"window_start": ..., "window_end": ...}'` still works, and without either the window is all time.
+-#}
 {% macro window_start() -%}
-    '{{ var("window_start") }}'::timestamptz
+    '{{ env_var("RADAR_WINDOW_START", var("window_start")) if execute else var("window_start") }}'::timestamptz
 {%- endmacro %}
 
 {% macro window_end() -%}
-    '{{ var("window_end") }}'::timestamptz
+    '{{ env_var("RADAR_WINDOW_END", var("window_end")) if execute else var("window_end") }}'::timestamptz
 {%- endmacro %}
 
 {#- Rows of a partition-keyed table inside the window. -#}

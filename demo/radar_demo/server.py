@@ -331,9 +331,10 @@ class DemoMarketServer:
                 self.send_header("Content-Length", str(len(body)))
                 for name, value in (headers or {}).items():
                     self.send_header(name, value)
+                # Logged before the body goes out: a client that has its answer finds its request logged.
+                server.request_log.append((time.monotonic(), self.path, status))
                 self.end_headers()
                 self.wfile.write(body)
-                server.request_log.append((time.monotonic(), self.path, status))
 
             def do_GET(self) -> None:
                 parts = urlsplit(self.path)

@@ -1,6 +1,7 @@
 """dbt models as Dagster assets, partitioned by hour; the partition window becomes dbt vars."""
 
 
+import hashlib
 import json
 import os
 import re
@@ -27,20 +28,31 @@ from orchestration.warehouse.dbt import dbt_executable, radar_dbt_project
 from orchestration.warehouse.postgres import WarehouseResource, dbt_connection_environment
 
 
-def ensure_dbt_manifest() -> None:
-    """`dbt parse` when the manifest is missing (fresh clone) or older than the project's files
-    (a pull or an edit), and always under `dagster dev`.
+def ensure_dbt_manifest(dbt_vars: Mapping[str, Any] | None = None) -> None:
+    """`dbt parse` when the manifest is missing (fresh clone), older than the project's files (a
+    pull or an edit) or parsed with other vars, and always under `dagster dev`.
 
-    The manifest bakes the database name into relation names (used for row counts), so it is
-    parsed against the same connection settings the runs use.
+    The runs pass the same vars, so dbt reuses this parse (partial parsing) instead of parsing the
+    whole project on every run. The manifest bakes the database name into relation names (used
+    for row counts), so it is parsed against the same connection settings the runs use.
     """
-    if os.environ.get("DAGSTER_IS_DEV_CLI") or manifest_is_stale():
-        settings = dbt_connection_environment(os.environ["RADAR_DATABASE_URL"]) if os.environ.get("RADAR_DATABASE_URL") else {}
+    settings = dbt_connection_environment(os.environ["RADAR_DATABASE_URL"]) if os.environ.get("RADAR_DATABASE_URL") else {}
+    vars_json = json.dumps(dict(dbt_vars or {}), sort_keys=True)
+    # dbt re-parses everything when the vars or the profile differ from the saved parse's; a hash
+    # of both (no password in clear) tells whether the saved parse is the one the runs can reuse.
+    wanted = hashlib.sha256(f"{vars_json}|{json.dumps(settings, sort_keys=True)}".encode()).hexdigest()
+    stamp = radar_dbt_project().manifest_path.parent / PARSED_WITH_FILE
+    parsed_with = stamp.read_text() if stamp.exists() else None
+    if os.environ.get("DAGSTER_IS_DEV_CLI") or manifest_is_stale() or parsed_with != wanted:
         with environment(settings):
-            parse_manifest_atomically()
+            parse_manifest_atomically(vars_json)
+        stamp.write_text(wanted)
 
 
-def parse_manifest_atomically() -> None:
+PARSED_WITH_FILE = "radar_parsed_with.sha256"
+
+
+def parse_manifest_atomically(vars_json: str = "{}") -> None:
     """`dbt parse` into a scratch folder, then swap the manifest in with one rename: a run or
     another process reading target/manifest.json meanwhile sees the old file or the new one,
     never half of one. Runs this environment's dbt even when the venv is not activated."""
@@ -54,7 +66,7 @@ def parse_manifest_atomically() -> None:
             shutil.copy2(partial_parse, scratch / partial_parse.name)
         parsed = subprocess.run(
             [dbt_executable(), "parse", "--quiet", "--project-dir", str(project.project_dir),
-             "--profiles-dir", str(project.profiles_dir), "--target-path", str(scratch)],
+             "--profiles-dir", str(project.profiles_dir), "--target-path", str(scratch), "--vars", vars_json],
             capture_output=True, text=True, timeout=600)
         if parsed.returncode != 0:
             raise RuntimeError(f"dbt parse failed for {project.project_dir}:\n{(parsed.stdout + parsed.stderr)[-4000:]}")
@@ -76,15 +88,15 @@ def manifest_is_stale() -> bool:
     return any(path.exists() and path.stat().st_mtime > built for path in sources)
 
 
-def partition_window_vars(window: dg.TimeWindow) -> dict[str, str]:
-    """dbt vars for a partition window: ISO timestamps, end exclusive."""
-    return {"window_start": window.start.isoformat(), "window_end": window.end.isoformat()}
+def partition_window_environment(window: dg.TimeWindow) -> dict[str, str]:
+    """The partition window for dbt's window macros: ISO timestamps, end exclusive. Environment,
+    not vars, so the saved parse stays valid from one hour to the next (macros/partition_window.sql)."""
+    return {"RADAR_WINDOW_START": window.start.isoformat(), "RADAR_WINDOW_END": window.end.isoformat()}
 
 
-def dbt_build_args(window: dg.TimeWindow, extra_vars: Mapping[str, Any] | None = None) -> list[str]:
+def dbt_build_args(dbt_vars: Mapping[str, Any] | None = None) -> list[str]:
     # dbt unit tests check SQL logic, not a partition's data: pytest runs them once, not every hour.
-    variables = {**partition_window_vars(window), **(extra_vars or {})}
-    return ["build", "--vars", json.dumps(variables), "--exclude-resource-type", "unit_test"]
+    return ["build", "--vars", json.dumps(dict(dbt_vars or {}), sort_keys=True), "--exclude-resource-type", "unit_test"]
 
 
 @contextmanager
@@ -137,7 +149,7 @@ def build_dbt_models(models: DbtModelSet, partitions_def: dg.TimeWindowPartition
                      dbt_vars: Mapping[str, Any] | None = None) -> dg.AssetsDefinition:
     """The models of ``models`` as one partitioned asset definition; ``dbt_vars`` (thresholds from the
     config file) are passed to every build next to the partition window."""
-    ensure_dbt_manifest()
+    ensure_dbt_manifest(dbt_vars)
 
     @dbt_assets(
         manifest=radar_dbt_project().manifest_path,
@@ -170,8 +182,8 @@ def _build_window(context: dg.AssetExecutionContext, dbt: DbtCliResource, wareho
                   extra_vars: Mapping[str, Any]):
     window = context.partition_time_window
     context.log.info(f"dbt window {window.start.isoformat()} .. {window.end.isoformat()}")
-    with environment(warehouse.dbt_environment()):
-        invocation = dbt.cli(dbt_build_args(window, extra_vars), context=context)
+    with environment({**warehouse.dbt_environment(), **partition_window_environment(window)}):
+        invocation = dbt.cli(dbt_build_args(extra_vars), context=context)
         # Row counts come from each statement's own result ("INSERT 0 58"), not a count(*) per
         # model afterwards, which would scan whole tables and grow with history.
         for raw_event in invocation.stream_raw_events():

@@ -2,7 +2,7 @@ from datetime import UTC, datetime, timedelta
 
 import dagster as dg
 
-from orchestration.assets.dbt import dbt_build_args, partition_window_vars
+from orchestration.assets.dbt import dbt_build_args, partition_window_environment
 from orchestration.local import contiguous_ranges, dagster_storage_url
 from orchestration.partitions import hourly_partitions, hours_in_window
 from orchestration.sources.retry import parse_retry_after
@@ -13,9 +13,10 @@ H = datetime(2026, 11, 20, 0, tzinfo=UTC)
 def test_hours_in_window_and_dbt_vars():
     window = dg.TimeWindow(H, H + timedelta(hours=3))
     assert list(hours_in_window(window)) == [H, H + timedelta(hours=1), H + timedelta(hours=2)]
-    assert partition_window_vars(window) == {"window_start": "2026-11-20T00:00:00+00:00",
-                                             "window_end": "2026-11-20T03:00:00+00:00"}
-    assert dbt_build_args(window)[:2] == ["build", "--vars"]
+    assert partition_window_environment(window) == {"RADAR_WINDOW_START": "2026-11-20T00:00:00+00:00",
+                                                    "RADAR_WINDOW_END": "2026-11-20T03:00:00+00:00"}
+    # The same vars every hour (thresholds, sorted), so dbt's saved parse stays valid.
+    assert dbt_build_args({"b": 2, "a": 1}) == ["build", "--vars", '{"a": 1, "b": 2}', "--exclude-resource-type", "unit_test"]
 
 
 def test_hourly_partitions_include_the_current_hour():
