@@ -39,7 +39,7 @@ bench: $(STAMP)  ## benchmarks: partition cost vs history (72 vs 7,200 h), stagi
 	$(VENV)/bin/python benchmarks/scrape_throughput.py
 	$(VENV)/bin/python benchmarks/price_strings.py
 
-dbt-docs: $(STAMP)  ## generate dbt docs (catalog from the embedded warehouse) into dbt_project/target
+dbt-docs: $(STAMP)  ## generate dbt docs (catalog from the embedded warehouse) into dbt_project/target/docs
 	$(VENV)/bin/radar dbt-docs
 
 clean:  ## remove local state (.radar: embedded database, lake) and build output

@@ -107,15 +107,17 @@ def replicate_history(warehouse: WarehouseResource, seed_hour: datetime, hours_b
     return written
 
 
-def dbt_build_history(warehouse: WarehouseResource, start: datetime, end: datetime) -> None:
-    """One dbt run of the product models over the whole history window (a backfill's shape)."""
+def dbt_build_history(warehouse: WarehouseResource, start: datetime, end: datetime, scratch: Path) -> None:
+    """One dbt run of the product models over the whole history window (a backfill's shape), in its
+    own target folder: the project's saved parse stays the one the timed runs reuse."""
     from orchestration.assets.dbt import environment
     from orchestration.warehouse.dbt import DBT_PROJECT_DIR, dbt_executable
 
     variables = json.dumps({"window_start": start.isoformat(), "window_end": end.isoformat()})
     with environment(warehouse.dbt_environment()):
         subprocess.run([dbt_executable(), "--quiet", "run", "--vars", variables, "--exclude", "tag:creators",
-                        "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)],
+                        "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
+                        "--target-path", str(scratch / "dbt-history-target")],
                        cwd=DBT_PROJECT_DIR, check=True)
     with warehouse.connect() as connection:
         tables = connection.execute("select table_schema || '.' || table_name from information_schema.tables "
@@ -157,7 +159,7 @@ def measure_history_size(history_hours: int, timed_hours: int, database_url: str
         raise SystemExit(f"the seed hour failed its gate: {audit.describe()}")
     publish(warehouse, PRODUCT_PUBLICATION, [seed_hour])
     replicated = replicate_history(warehouse, seed_hour, history_hours - 1)
-    dbt_build_history(warehouse, seed_hour - timedelta(hours=history_hours - 1), FIRST_TIMED_HOUR)
+    dbt_build_history(warehouse, seed_hour - timedelta(hours=history_hours - 1), FIRST_TIMED_HOUR, scratch)
     (rows,) = warehouse.query("select count(*) from landing.product_observations")[0]
     (variants,) = warehouse.query("select count(distinct product_key) from landing.product_observations "
                                   "where partition_hour = %s", [seed_hour])[0]

@@ -37,14 +37,16 @@ def command_ui(args: argparse.Namespace) -> int:
 
 def command_dbt_docs(args: argparse.Namespace) -> int:
     from orchestration.assets.dbt import environment
-    from orchestration.warehouse.dbt import DBT_PROJECT_DIR, dbt_executable
+    from orchestration.warehouse.dbt import DBT_DOCS_DIR, DBT_PROJECT_DIR, dbt_executable
 
     with local_runtime(RadarHome.from_environment()), environment(local_warehouse().dbt_environment()):
+        # Its own target folder: the runs' saved parse in target/ stays theirs to reuse.
         code = subprocess.call([dbt_executable(), "docs", "generate", "--project-dir", str(DBT_PROJECT_DIR),
-                                "--profiles-dir", str(DBT_PROJECT_DIR)], cwd=DBT_PROJECT_DIR)
+                                "--profiles-dir", str(DBT_PROJECT_DIR), "--target-path", str(DBT_DOCS_DIR)],
+                               cwd=DBT_PROJECT_DIR)
     if code == 0:
-        say(f"dbt docs in {DBT_PROJECT_DIR / 'target'} (index.html, catalog.json); "
-            f"browse with: .venv/bin/dbt docs serve --project-dir dbt_project --profiles-dir dbt_project")
+        say(f"dbt docs in {DBT_DOCS_DIR} (index.html, catalog.json); browse with: .venv/bin/dbt docs serve "
+            f"--project-dir dbt_project --profiles-dir dbt_project --target-path {DBT_DOCS_DIR.relative_to(DBT_PROJECT_DIR)}")
     return code
 
 

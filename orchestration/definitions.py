@@ -51,6 +51,7 @@ from orchestration.warehouse.publication import (
 
 
 def build_definitions(config: RadarConfig, resources: dict | None = None) -> dg.Definitions:
+    resources = resources if resources is not None else resources_from_environment()
     hourly = hourly_partitions(config.partitions_start)
     snapshots = [build_product_snapshot_asset(source, hourly) for source in config.product_sources]
     snapshot_keys = [asset.key for asset in snapshots]
@@ -62,7 +63,8 @@ def build_definitions(config: RadarConfig, resources: dict | None = None) -> dg.
     # One set of vars for every dbt invocation, equal to the ones dbt parsed with (partial parsing).
     dbt_vars = {**market_signal_vars(config.market_signals),
                 **comet_vars(config.creators.comet if config.creators else CometThresholds())}
-    dbt_models = build_dbt_models(PRODUCT_MODELS, hourly, dbt_vars)
+    database_url = warehouse_url(resources)
+    dbt_models = build_dbt_models(PRODUCT_MODELS, hourly, dbt_vars, database_url)
     product_alerts = build_alert_detection_asset("product_alerts", config.alerts, PRODUCT_ALERT_KINDS,
                                                  PRODUCT_ALERT_INPUTS, hourly, group_name="alerts")
 
@@ -94,7 +96,7 @@ def build_definitions(config: RadarConfig, resources: dict | None = None) -> dg.
             CREATOR_PUBLICATION, daily,
             {"published_creators": [CREATOR_OBSERVATIONS], "published_videos": [VIDEO_OBSERVATIONS, SEARCH_TARGETS]},
             deps=["staged_creators", "staged_videos"], group_name="creators_staging")
-        creator_models = build_dbt_models(CREATOR_MODELS, daily, dbt_vars)
+        creator_models = build_dbt_models(CREATOR_MODELS, daily, dbt_vars, database_url)
         creator_alerts = build_alert_detection_asset("creator_alerts", config.alerts, CREATOR_ALERT_KINDS,
                                                      CREATOR_ALERT_INPUTS, daily, group_name="creators_alerts")
         creator_assets, creator_checks = [snapshot, staged, published, creator_models, creator_alerts], gates
@@ -128,8 +130,14 @@ def build_definitions(config: RadarConfig, resources: dict | None = None) -> dg.
                    build_daily_report_schedule(report_job, days)],
         sensors=[build_stage_products_sensor(restage_job, hourly, snapshot_keys), build_alert_delivery_sensor(delivery_job),
                  build_run_failure_alert_sensor(config.alerts, (restage_job.name, products_job.name))],
-        resources=resources if resources is not None else resources_from_environment(),
+        resources=resources,
     )
+
+
+def warehouse_url(resources: dict) -> str | None:
+    """The warehouse the runs will use, if it can be known now (an unset variable cannot)."""
+    url = getattr(resources.get("warehouse"), "database_url", None)
+    return url.get_value() if isinstance(url, dg.EnvVar) else url
 
 
 @dg.definitions

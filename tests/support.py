@@ -53,16 +53,12 @@ def demo_config(server_url: str, shops: tuple[str, ...] = ("glow-lab", "kopi-nus
 def build_test_definitions(config: RadarConfig, database_url: str, store, tikhub_api_key: str | None = None,
                            clock=None):
     """The real Definitions with resources pointed at the test database and lake."""
-    from orchestration.assets.dbt import environment
     from orchestration.definitions import build_definitions
     from orchestration.resources import build_resources
     from radar_demo.tikhub_pages import DEMO_API_KEY
 
-    # dbt's saved parse is made for the database the runs use, as the code location does with
-    # RADAR_DATABASE_URL, so each run reuses it instead of parsing the project again.
-    with environment({"RADAR_DATABASE_URL": database_url}):
-        return build_definitions(config, resources=build_resources(
-            database_url=database_url, object_store=store, tikhub_api_key=tikhub_api_key or DEMO_API_KEY, clock=clock))
+    return build_definitions(config, resources=build_resources(
+        database_url=database_url, object_store=store, tikhub_api_key=tikhub_api_key or DEMO_API_KEY, clock=clock))
 
 
 def range_tags(first: str, last: str) -> dict[str, str]:

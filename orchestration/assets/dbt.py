@@ -28,7 +28,7 @@ from orchestration.warehouse.dbt import dbt_executable, radar_dbt_project
 from orchestration.warehouse.postgres import WarehouseResource, dbt_connection_environment
 
 
-def ensure_dbt_manifest(dbt_vars: Mapping[str, Any] | None = None) -> None:
+def ensure_dbt_manifest(dbt_vars: Mapping[str, Any] | None = None, database_url: str | None = None) -> None:
     """`dbt parse` when the manifest is missing (fresh clone), older than the project's files (a
     pull or an edit) or parsed with other vars, and always under `dagster dev`.
 
@@ -36,17 +36,25 @@ def ensure_dbt_manifest(dbt_vars: Mapping[str, Any] | None = None) -> None:
     whole project on every run. The manifest bakes the database name into relation names (used
     for row counts), so it is parsed against the same connection settings the runs use.
     """
-    settings = dbt_connection_environment(os.environ["RADAR_DATABASE_URL"]) if os.environ.get("RADAR_DATABASE_URL") else {}
+    settings = dbt_connection_environment(database_url) if database_url else {}
     vars_json = json.dumps(dict(dbt_vars or {}), sort_keys=True)
     # dbt re-parses everything when the vars or the profile differ from the saved parse's; a hash
     # of both (no password in clear) tells whether the saved parse is the one the runs can reuse.
     wanted = hashlib.sha256(f"{vars_json}|{json.dumps(settings, sort_keys=True)}".encode()).hexdigest()
-    stamp = radar_dbt_project().manifest_path.parent / PARSED_WITH_FILE
+    target = radar_dbt_project().manifest_path.parent
+    stamp = target / PARSED_WITH_FILE
+    # A dbt command run by hand in the project writes its own parse over ours: the stamp also
+    # names the saved parse file it was made for, so such a parse is not mistaken for ours.
     parsed_with = stamp.read_text() if stamp.exists() else None
-    if os.environ.get("DAGSTER_IS_DEV_CLI") or manifest_is_stale() or parsed_with != wanted:
+    if os.environ.get("DAGSTER_IS_DEV_CLI") or manifest_is_stale() or parsed_with != f"{wanted} {saved_parse_fingerprint(target)}":
         with environment(settings):
             parse_manifest_atomically(vars_json)
-        stamp.write_text(wanted)
+        stamp.write_text(f"{wanted} {saved_parse_fingerprint(target)}")
+
+
+def saved_parse_fingerprint(target: Path) -> str:
+    saved = target / "partial_parse.msgpack"
+    return f"{saved.stat().st_size}-{saved.stat().st_mtime_ns}" if saved.exists() else "none"
 
 
 PARSED_WITH_FILE = "radar_parsed_with.sha256"
@@ -146,10 +154,11 @@ class LayerGroupTranslator(DagsterDbtTranslator):
 
 
 def build_dbt_models(models: DbtModelSet, partitions_def: dg.TimeWindowPartitionsDefinition,
-                     dbt_vars: Mapping[str, Any] | None = None) -> dg.AssetsDefinition:
+                     dbt_vars: Mapping[str, Any] | None = None, database_url: str | None = None) -> dg.AssetsDefinition:
     """The models of ``models`` as one partitioned asset definition; ``dbt_vars`` (thresholds from the
-    config file) are passed to every build next to the partition window."""
-    ensure_dbt_manifest(dbt_vars)
+    config file) are passed to every build next to the partition window. ``database_url`` is the
+    warehouse the runs build in, when known: dbt's saved parse is made for it."""
+    ensure_dbt_manifest(dbt_vars, database_url)
 
     @dbt_assets(
         manifest=radar_dbt_project().manifest_path,

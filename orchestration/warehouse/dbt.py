@@ -14,6 +14,7 @@ from packaging import version
 from orchestration.config import PROJECT_ROOT
 
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
+DBT_DOCS_DIR = DBT_PROJECT_DIR / "target" / "docs"
 
 
 @functools.cache
