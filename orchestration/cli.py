@@ -126,6 +126,8 @@ def command_check_config(args: argparse.Namespace) -> int:
               f"{creators.comet.min_video_views:,}+ view video; key from $TIKHUB_API_KEY "
               f"({'set' if os.environ.get('TIKHUB_API_KEY') else 'NOT set'})")
     print_alerts(config.alerts)
+    print(f"  bi: marts readable by {config.bi.role}"
+          + "".join(f"; {tenant.role} sees only {tenant.describe()}" for tenant in config.bi.tenants))
     return 0
 
 

@@ -62,7 +62,8 @@ def build_definitions(config: RadarConfig, resources: dict | None = None) -> dg.
         deps=["staged_products"], group_name="staging")
     # One set of vars for every dbt invocation, equal to the ones dbt parsed with (partial parsing).
     dbt_vars = {**market_signal_vars(config.market_signals),
-                **comet_vars(config.creators.comet if config.creators else CometThresholds())}
+                **comet_vars(config.creators.comet if config.creators else CometThresholds()),
+                "bi_access": config.bi.dbt_var()}
     database_url = warehouse_url(resources)
     dbt_models = build_dbt_models(PRODUCT_MODELS, hourly, dbt_vars, database_url)
     product_alerts = build_alert_detection_asset("product_alerts", config.alerts, PRODUCT_ALERT_KINDS,

@@ -25,6 +25,7 @@ from pydantic import (
 
 from orchestration.config.alerts import Alerts
 from orchestration.config.base import StrictModel, repeated
+from orchestration.config.bi import BiAccess
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_CONFIG_PATH = PROJECT_ROOT / "radar.yaml"
@@ -356,6 +357,7 @@ class RadarConfig(_Strict):
         "Matched as whole words in titles, then in the shop name; no match stays null.",
     )
     alerts: Alerts = Field(default_factory=Alerts, description="Alert rules, channels and delivery.")
+    bi: BiAccess = Field(default_factory=BiAccess, description="The read-only BI role and per-tenant scopes.")
     clock_url: HttpUrl | None = Field(
         default=None,
         description="A test market's clock hook, used only by `radar simulate`: before each simulated hour it "
@@ -372,6 +374,10 @@ class RadarConfig(_Strict):
                 raise ValueError(f"alerts rule {rule.name}: no product source named {rule.scope.source!r}")
             if rule.kind == "new_comet" and self.creators is None:
                 raise ValueError(f"alerts rule {rule.name}: new_comet needs the creators section")
+        for tenant in self.bi.tenants:
+            unknown = sorted(set(tenant.sources) - set(names))
+            if unknown:
+                raise ValueError(f"bi tenant {tenant.role}: no product source named {', '.join(unknown)}")
         return self
 
     @property

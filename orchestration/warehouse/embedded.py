@@ -26,6 +26,9 @@ def start_embedded_postgres(data_dir: Path, databases: tuple[str, ...] = (WAREHO
         for database in databases:
             if database not in existing:
                 connection.execute(f'create database "{database}"')
+        if DAGSTER_DATABASE in databases:
+            # Run history is not for BI readers: only the owner and superusers may connect.
+            connection.execute(f'revoke connect on database "{DAGSTER_DATABASE}" from public')
     return {database: server.get_uri(database=database) for database in databases}
 
 

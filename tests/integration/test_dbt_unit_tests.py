@@ -1,5 +1,6 @@
 """dbt unit tests (price changes, spells, dim_products ties, market KPIs incl. a multi-currency source, creator growth, velocity, comet thresholds; the market-signal rules at their edges: steps and jitter, flash sales and price cuts, gradual discounts, restocks, discount claims against the 30-day low, brand share, the sweet spot) on the real warehouse."""
 
+import json
 import subprocess
 
 from orchestration.assets.dbt import environment
@@ -23,4 +24,6 @@ def test_dbt_unit_tests_pass(database_url, tmp_path):
         assert empty.returncode == 0, empty.stdout[-3000:]
         unit = dbt("test", "--select", "test_type:unit", target_path=tmp_path / "target")
     assert unit.returncode == 0, unit.stdout[-4000:]
-    assert "PASS=17" in unit.stdout, unit.stdout[-2000:]
+    results = json.loads((tmp_path / "target" / "run_results.json").read_text())["results"]
+    unit_tests = [result for result in results if result["unique_id"].startswith("unit_test.")]
+    assert len(unit_tests) == 17 and {result["status"] for result in unit_tests} == {"pass"}, unit.stdout[-2000:]

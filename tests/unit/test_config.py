@@ -19,6 +19,8 @@ def test_example_and_demo_configs_are_valid():
     assert [s.name for s in example.product_sources] == ["example-shop", "example-shop-serums", "example-jsonld-shop",
                                                          "example-marketplace"]
     assert example.brands["Verdant Skin"] == ["verdant"]
+    assert example.bi.dbt_var() == {"role": "radar_bi", "tenants": [
+        {"role": "client_example", "sources": ["example-shop"], "categories": []}]}
     assert example.product_sources[1].collection == "serums"
     demo = load_config(DEMO_CONFIG_PATH)
     assert {s.currency for s in demo.product_sources} == {"USD", "IDR", "EUR", "GBP"}
@@ -35,6 +37,9 @@ product_sources:
     assert source.currency == "USD"
     assert source.rate_limit_per_second == 1.0
     assert source.max_pages == 100
+
+
+SHOP = "product_sources:\n  - {name: a, kind: shopify, base_url: 'https://a.com', currency: USD}\n"
 
 
 @pytest.mark.parametrize(
@@ -55,6 +60,12 @@ product_sources:
         ("product_sources:\n  - {name: a, kind: shopify, base_url: 'https://a.com', currency: USD}\n"
          "  - {name: a, kind: shopify, base_url: 'https://b.com', currency: USD}\n",
          "product source names must be unique; repeated: a"),
+        (SHOP + "bi: {tenants: [{role: client_a}]}\n",
+         "tenant client_a: give sources and/or categories"),
+        (SHOP + "bi: {role: pg_monitor}\n", "bi.role: must be a PostgreSQL role name"),
+        (SHOP + "bi: {role: Radar-BI}\n", "bi.role: must be a PostgreSQL role name"),
+        (SHOP + "bi: {tenants: [{role: radar_bi, sources: [a]}]}\n", "bi roles must be unique; repeated: radar_bi"),
+        (SHOP + "bi: {tenants: [{role: client_a, sources: [a, b]}]}\n", "bi tenant client_a: no product source named b"),
         ("- just\n- a list\n", "expected a mapping at the top level, got list"),
         ("product_sources: [\n", "not valid YAML"),
     ],

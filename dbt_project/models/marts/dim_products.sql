@@ -17,7 +17,8 @@
             {'columns': ['product_key'], 'unique': True},
             {'columns': ['last_seen_at']},
         ],
-        meta={'window_column': 'last_seen_at'},
+        meta={'window_column': 'last_seen_at',
+              'bi_scope': {'source': 'source_name', 'category': 'category', 'product': 'product_key'}},
     )
 }}
 

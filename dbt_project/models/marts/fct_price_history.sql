@@ -22,7 +22,8 @@
             {'columns': ['valid_from']},
             {'columns': ['product_key', 'price']},
         ],
-        meta={'window_column': 'valid_from'},
+        meta={'window_column': 'valid_from',
+              'bi_scope': {'product': 'product_key'}},
     )
 }}
 

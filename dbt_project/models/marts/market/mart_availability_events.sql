@@ -16,7 +16,8 @@
             {'columns': ['product_key', 'event_at']},
             {'columns': ['event_id'], 'unique': True},
         ],
-        meta={'window_column': 'partition_hour'},
+        meta={'window_column': 'partition_hour',
+              'bi_scope': {'source': 'source_name', 'product': 'product_key'}},
     )
 }}
 

@@ -21,7 +21,8 @@
             {'columns': ['product_key', 'claim_started_at']},
             {'columns': ['partition_hour']},
         ],
-        meta={'window_column': 'partition_hour'},
+        meta={'window_column': 'partition_hour',
+              'bi_scope': {'source': 'source_name', 'product': 'product_key'}},
     )
 }}
 

@@ -28,7 +28,8 @@
             {'columns': ['product_key', 'started_at']},
             {'columns': ['detected_at']},
         ],
-        meta={'window_column': 'detected_at'},
+        meta={'window_column': 'detected_at',
+              'bi_scope': {'source': 'source_name', 'product': 'product_key'}},
     )
 }}
 

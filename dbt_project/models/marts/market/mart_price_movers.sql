@@ -13,7 +13,8 @@
         incremental_strategy='append',
         pre_hook="{{ delete_where(in_window_date('market_date')) }}",
         indexes=[{'columns': ['market_date']}],
-        meta={'window_column': 'market_date', 'window_grain': 'day'},
+        meta={'window_column': 'market_date', 'window_grain': 'day',
+              'bi_scope': {'source': 'source_name', 'category': 'category', 'product': 'product_key'}},
     )
 }}
 

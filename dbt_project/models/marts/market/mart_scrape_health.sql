@@ -17,7 +17,8 @@
             {'columns': ['partition_hour']},
             {'columns': ['source_name', 'partition_hour'], 'unique': True},
         ],
-        meta={'window_column': 'partition_hour'},
+        meta={'window_column': 'partition_hour',
+              'bi_scope': {'source': 'source_name'}},
     )
 }}
 
