@@ -37,6 +37,7 @@ from orchestration.automation.schedules import (
 )
 from orchestration.automation.sensors import build_stage_products_sensor
 from orchestration.config import CometThresholds, RadarConfig, load_config
+from orchestration.executors import step_executor
 from orchestration.partitions import daily_partitions, hourly_partitions
 from orchestration.resources import resources_from_environment
 from orchestration.warehouse.publication import (
@@ -69,16 +70,20 @@ def build_definitions(config: RadarConfig, resources: dict | None = None) -> dg.
     product_alerts = build_alert_detection_asset("product_alerts", config.alerts, PRODUCT_ALERT_KINDS,
                                                  PRODUCT_ALERT_INPUTS, hourly, group_name="alerts")
 
+    # Per-step pods (RADAR_STEP_EXECUTOR=k8s) for the jobs with browser scrapes and dbt.
+    executor = step_executor()
     snapshots_job = dg.define_asset_job(
         "product_snapshots_job",
         selection=dg.AssetSelection.groups("ingest"),
         partitions_def=hourly,
+        executor_def=executor,
         description="Scrape product sources for the current hour (the schedule runs one source per run).",
     )
     products_job = dg.define_asset_job(
         "hourly_products_job",
         selection=dg.AssetSelection.groups("ingest", "staging", "dbt_staging", "dbt_intermediate", "marts", "alerts"),
         partitions_def=hourly,
+        executor_def=executor,
         description="Scrape every source, stage the hour, gate it with Great Expectations, publish it, build dbt: "
                     "and detect alerts, all in one run (manual use).",
     )
@@ -86,6 +91,7 @@ def build_definitions(config: RadarConfig, resources: dict | None = None) -> dg.
         "restage_products_job",
         selection=dg.AssetSelection.groups("staging", "dbt_staging", "dbt_intermediate", "marts", "alerts"),
         partitions_def=hourly,
+        executor_def=executor,
         description=f"Replay archived {SNAPSHOT_KEY_PREFIX} snapshots through staging, the gate, publishing and dbt "
                     "and alert detection (backfills, parser fixes; only fresh events alert).",
     )

@@ -24,6 +24,7 @@ from dagster_dbt import (
 )
 
 from orchestration.config import CometThresholds, MarketSignals
+from orchestration.executors import step_pod_tags
 from orchestration.warehouse.dbt import dbt_executable, radar_dbt_project
 from orchestration.warehouse.postgres import WarehouseResource, dbt_connection_environment
 
@@ -169,6 +170,7 @@ def build_dbt_models(models: DbtModelSet, partitions_def: dg.TimeWindowPartition
         partitions_def=partitions_def,
         backfill_policy=dg.BackfillPolicy.single_run(),
         dagster_dbt_translator=LayerGroupTranslator(models.group_prefix),
+        op_tags=step_pod_tags("dbt"),
     )
     def _models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
         yield from _build_window(context, dbt, warehouse, dbt_vars or {})

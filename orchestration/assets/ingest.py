@@ -10,6 +10,7 @@ import dagster as dg
 from orchestration.assets.scrape_window import refuse_unless_current
 from orchestration.clock import ClockResource
 from orchestration.config import ConfigError, ProductSource
+from orchestration.executors import step_pod_tags
 from orchestration.formats.rows import PRODUCTS_DOMAIN
 from orchestration.snapshots.layout import attempt_id
 from orchestration.snapshots.manifest import SnapshotWriter
@@ -46,6 +47,7 @@ def build_product_snapshot_asset(source: ProductSource, partitions_def: dg.Parti
                   "connector": f"{connector.kind} {connector.version}", "address": source_address(source)},
         retry_policy=dg.RetryPolicy(max_retries=1, delay=30),
         pool=f"source-{source.name}",
+        op_tags=step_pod_tags("browser" if source.kind == "browser" else "http"),
     )
     def _snapshot(context: dg.AssetExecutionContext, object_store: ObjectStore, clock: ClockResource) -> dg.MaterializeResult:
         with clock.in_effect():
