@@ -1,6 +1,5 @@
 """The R2/S3 object-store path against moto's S3 server (real HTTP, S3 protocol) on 127.0.0.1."""
 
-import socket
 from datetime import UTC, datetime
 
 import boto3
@@ -10,37 +9,8 @@ import pytest
 
 from orchestration.resources import object_store_from_environment
 from orchestration.snapshots.store import ObjectExistsError, ObjectMissingError, S3ObjectStore
+from tests.integration.conftest import S3_TEST_SECRET
 from tests.support import build_test_definitions, demo_config
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def s3_endpoint():
-    from moto.server import ThreadedMotoServer
-
-    port = free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    yield f"http://127.0.0.1:{port}"
-    server.stop()
-
-
-@pytest.fixture
-def s3_environment(s3_endpoint, monkeypatch):
-    bucket = f"radar-{datetime.now(UTC):%H%M%S%f}"
-    monkeypatch.setenv("RADAR_S3_BUCKET", bucket)
-    monkeypatch.setenv("RADAR_S3_ENDPOINT_URL", s3_endpoint)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing-key-id")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing-secret")
-    monkeypatch.setenv("AWS_REGION", "us-east-1")
-    boto3.client("s3", endpoint_url=s3_endpoint, region_name="us-east-1", aws_access_key_id="testing-key-id",
-                 aws_secret_access_key="testing-secret").create_bucket(Bucket=bucket)
-    return bucket
 
 
 def resolved_store() -> S3ObjectStore:
@@ -64,7 +34,7 @@ def test_environment_selects_s3_and_objects_are_immutable(s3_environment):
     assert store.exists("raw/a/b.json.gz") and not store.exists("raw/a/c")
     with pytest.raises(ObjectMissingError):  # as the local store does, so a damaged snapshot reads the same
         store.get("raw/a/c")
-    assert "testing-secret" not in store.describe()
+    assert S3_TEST_SECRET not in store.describe()
 
 
 def test_snapshot_and_staging_through_s3(s3_environment, s3_endpoint, market_server, database_url, demo_market):
