@@ -47,10 +47,17 @@ def ensure_dbt_manifest(dbt_vars: Mapping[str, Any] | None = None, database_url:
     # A dbt command run by hand in the project writes its own parse over ours: the stamp also
     # names the saved parse file it was made for, so such a parse is not mistaken for ours.
     parsed_with = stamp.read_text() if stamp.exists() else None
-    if os.environ.get("DAGSTER_IS_DEV_CLI") or manifest_is_stale() or parsed_with != f"{wanted} {saved_parse_fingerprint(target)}":
+    # Under `dagster dev` every load of the code location parses once (an edit may not have
+    # touched a file's mtime), not once per dbt asset definition.
+    reparse_for_dev = bool(os.environ.get("DAGSTER_IS_DEV_CLI")) and wanted not in _PARSED_IN_THIS_PROCESS
+    if reparse_for_dev or manifest_is_stale() or parsed_with != f"{wanted} {saved_parse_fingerprint(target)}":
         with environment(settings):
             parse_manifest_atomically(vars_json)
         stamp.write_text(f"{wanted} {saved_parse_fingerprint(target)}")
+        _PARSED_IN_THIS_PROCESS.add(wanted)
+
+
+_PARSED_IN_THIS_PROCESS: set[str] = set()
 
 
 def saved_parse_fingerprint(target: Path) -> str:

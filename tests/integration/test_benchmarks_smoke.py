@@ -1,4 +1,6 @@
-"""Every benchmark runs at a tiny size in the default suite, so none can silently rot.
+"""Every benchmark runs at a tiny size, so none can silently rot: the price-string benchmark in the
+default suite, the three that build warehouses or drive Chromium (about two minutes together) in
+`make test-slow` (and `make bench` runs them at full size).
 
 These check that the benchmarks run and report, not how fast anything is: numbers belong in the
 benchmarks' own output and the README.
@@ -9,6 +11,8 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
 
@@ -21,17 +25,20 @@ def run_benchmark(name: str, *args: str) -> subprocess.CompletedProcess:
     return completed
 
 
+@pytest.mark.slow
 def test_staging_throughput_runs():
     output = run_benchmark("staging_throughput.py", "--rows", "2000", "--repeat", "1").stdout
     assert "| staging |" in output and "| raw COPY |" in output and "| baseline |" in output
     assert "staging / raw COPY = " in output
 
 
+@pytest.mark.slow
 def test_scrape_throughput_runs():
     output = run_benchmark("scrape_throughput.py", "--http-pages", "20", "--pages", "6").stdout
     assert "pages/s" in output
 
 
+@pytest.mark.slow
 def test_partition_cost_runs_and_reports_json():
     output = run_benchmark("partition_cost.py", "--history-hours", "3,6", "--hours", "1", "--backfill-hours", "2",
                            "--json").stdout
