@@ -2,7 +2,7 @@
 VENV := .venv
 STAMP := $(VENV)/.radar-installed
 
-.PHONY: help demo demo-data simulate test test-slow test-all lint bench dbt-docs clean
+.PHONY: help demo demo-data simulate bi test test-slow test-all lint bench dbt-docs clean
 
 help:  ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
@@ -20,13 +20,19 @@ demo-data: $(STAMP)  ## the same data build without the UI (exits when done)
 simulate: $(STAMP)  ## the real hourly path for 24 simulated hours on the demo market (.radar/simulate; resumable)
 	$(VENV)/bin/radar simulate
 
+bi: $(STAMP)  ## Superset (own venv, .venv-bi) with the Commerce Radar dashboard over the marts, as the read-only role
+	@scripts/bootstrap_bi.sh
+	$(VENV)/bin/radar bi
+
 test: $(STAMP)  ## the whole default test suite (real PostgreSQL, dbt, GX, Dagster, moto S3)
 	$(VENV)/bin/pytest
 
-test-slow: $(STAMP)  ## scale tests only (48 simulated hours against the demo's ground truth)
+test-slow: $(STAMP)  ## slow tests only: 48 simulated hours vs the demo's truth, tiny benchmark runs, Superset in Chromium
+	@scripts/bootstrap_bi.sh
 	$(VENV)/bin/pytest -m slow
 
-test-all: $(STAMP)  ## default suite and scale tests
+test-all: $(STAMP)  ## default suite and slow tests
+	@scripts/bootstrap_bi.sh
 	$(VENV)/bin/pytest -m ''
 
 lint: $(STAMP)  ## ruff, and the import-linter contracts (layers only point down, no cycles)
@@ -43,4 +49,4 @@ dbt-docs: $(STAMP)  ## generate dbt docs (catalog from the embedded warehouse) i
 	$(VENV)/bin/radar dbt-docs
 
 clean:  ## remove local state (.radar: embedded database, lake) and build output
-	rm -rf .radar dbt_project/target dbt_project/logs
+	rm -rf .radar dbt_project/target dbt_project/logs .venv-bi

@@ -35,6 +35,18 @@ def command_ui(args: argparse.Namespace) -> int:
         return serve_ui(args.port)
 
 
+def command_bi(args: argparse.Namespace) -> int:
+    from orchestration.bi import serve_superset
+
+    try:
+        config = load_config()
+    except ConfigError as error:
+        print(error, file=sys.stderr)
+        return 2
+    with local_runtime(RadarHome.from_environment()) as home:
+        return serve_superset(home, os.environ["RADAR_DATABASE_URL"], config.bi.role, args.port)
+
+
 def command_dbt_docs(args: argparse.Namespace) -> int:
     from orchestration.assets.dbt import environment
     from orchestration.warehouse.dbt import DBT_DOCS_DIR, DBT_PROJECT_DIR, dbt_executable
@@ -165,6 +177,15 @@ def build_parser() -> argparse.ArgumentParser:
     ui.add_argument("--ui-port", "--port", dest="port", type=int, default=port_setting("RADAR_UI_PORT", 3000),
                     help="Dagster UI port on 127.0.0.1 (default $RADAR_UI_PORT or 3000)")
     ui.set_defaults(handler=command_ui)
+
+    bi = commands.add_parser(
+        "bi", help="serve the Superset dashboard over the marts, as the read-only BI role",
+        description="Import the Commerce Radar dashboard (docker/superset/dashboard.py) into Superset and serve it "
+                    "over the warehouse's marts, connected as the config's bi.role. Superset runs from .venv-bi, "
+                    "which `make bi` installs; its metadata and admin password live in $RADAR_HOME/superset.")
+    bi.add_argument("--port", type=int, default=port_setting("RADAR_BI_PORT", 8088),
+                    help="Superset port on 127.0.0.1 (default $RADAR_BI_PORT or 8088)")
+    bi.set_defaults(handler=command_bi)
 
     docs = commands.add_parser("dbt-docs", help="generate dbt docs against the warehouse",
                                description="Run `dbt docs generate` against the embedded (or configured) warehouse.")
