@@ -26,11 +26,7 @@ COMMAND_PLUGINS = "commerce_radar.commands"
 
 
 def command_ui(args: argparse.Namespace) -> int:
-    try:
-        load_config()
-    except ConfigError as error:
-        print(error, file=sys.stderr)
-        return 2
+    load_config()  # an invalid file stops here, before PostgreSQL starts
     with local_runtime(RadarHome.from_environment()):
         return serve_ui(args.port)
 
@@ -38,11 +34,7 @@ def command_ui(args: argparse.Namespace) -> int:
 def command_bi(args: argparse.Namespace) -> int:
     from orchestration.bi import serve_superset
 
-    try:
-        config = load_config()
-    except ConfigError as error:
-        print(error, file=sys.stderr)
-        return 2
+    config = load_config()
     with local_runtime(RadarHome.from_environment()) as home:
         return serve_superset(home, os.environ["RADAR_DATABASE_URL"], config.bi.role, args.port)
 
@@ -69,11 +61,7 @@ def command_report(args: argparse.Namespace) -> int:
     from orchestration.reports.data import latest_market_day, read_report_data
     from orchestration.reports.html import render_report
 
-    try:
-        config = load_config()
-    except ConfigError as error:
-        print(error, file=sys.stderr)
-        return 2
+    config = load_config()
     with local_runtime(RadarHome.from_environment()):
         warehouse = local_warehouse()
         day = date.fromisoformat(args.day) if args.day else latest_market_day(warehouse)
@@ -93,11 +81,7 @@ def command_report(args: argparse.Namespace) -> int:
 
 
 def command_check_config(args: argparse.Namespace) -> int:
-    try:
-        config = load_config(args.path)
-    except ConfigError as error:
-        print(error, file=sys.stderr)
-        return 2
+    config = load_config(args.path)
     from orchestration.sources.connectors import product_connector
 
     problems = []
@@ -227,7 +211,11 @@ def silence_warnings_users_cannot_act_on() -> None:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     silence_warnings_users_cannot_act_on()
-    return args.handler(args)
+    try:
+        return args.handler(args)
+    except ConfigError as error:  # names the file, the key and what was expected
+        print(error, file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":
