@@ -25,6 +25,20 @@ SUPERSET_FILES = PROJECT_ROOT / "docker" / "superset"
 BI_PASSWORD_VARIABLE = "RADAR_BI_PASSWORD"
 
 
+DASHBOARD_PATH = "/superset/dashboard/commerce-radar/"
+
+
+def dashboard_link(port: int) -> str | None:
+    """The dashboard's address when a Superset answers on ``port`` (for run summaries), else None."""
+    import httpx
+
+    try:
+        answered = httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200
+    except httpx.HTTPError:
+        answered = False
+    return f"http://127.0.0.1:{port}{DASHBOARD_PATH}" if answered else None
+
+
 def reader_url(database_url: str, role: str, password: str | None = None) -> str:
     """The warehouse's URL for ``role`` (psycopg form), keeping host, port, socket and database."""
     settings = {**conninfo_to_dict(database_url), "user": role}
@@ -92,7 +106,7 @@ def serve_superset(home: RadarHome, database_url: str, role: str, port: int) -> 
         raise SystemExit(f"[radar] Superset provisioning failed:\n{(provisioned.stdout + provisioned.stderr)[-3000:]}")
     log = home.root / "logs" / "superset.log"
     log.parent.mkdir(parents=True, exist_ok=True)
-    say(f"Superset on http://127.0.0.1:{port}/superset/dashboard/commerce-radar/  user admin, password in "
+    say(f"Superset on http://127.0.0.1:{port}{DASHBOARD_PATH}  user admin, password in "
         f"{home.root / 'superset' / 'admin_password'}; its log: {log}  (Ctrl-C stops it)")
     with open(log, "ab") as log_file:
         process = subprocess.Popen([str(SUPERSET_VENV / "bin" / "superset"), "run", "-h", "127.0.0.1", "-p", str(port),

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from orchestration.bi import dashboard_link
 from orchestration.config import PROJECT_ROOT, load_config
 from orchestration.environment import RadarHome
 from orchestration.local import (
@@ -261,7 +262,9 @@ def command_demo(args: argparse.Namespace) -> int:
         with serving_market(args.seed, args.market_port, home) as server:
             report = build_demo_data(server.market, args.hours, live_scrape=not args.no_live_scrape,
                                      server_url=server.url)
-            say(f"done: report {report or '(not written)'} · alerts {server.url}/_demo/alerts · run log {RUN_LOG.path}")
+            dashboard = dashboard_link(port_setting("RADAR_BI_PORT", 8088))
+            say(f"done: report {report or '(not written)'} · alerts {server.url}/_demo/alerts · "
+                f"BI {dashboard or 'not running (make bi)'} · run log {RUN_LOG.path}")
             if args.no_ui:
                 return 0
             return serve_ui(args.port, stops="the UI, the demo market and PostgreSQL")
