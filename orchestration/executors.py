@@ -15,16 +15,16 @@ import dagster as dg
 
 STEP_EXECUTOR_VARIABLE = "RADAR_STEP_EXECUTOR"
 
-# Pod sizes per kind of step, from the benchmarks (docs/benchmarks.md, docs/deploy.md): a browser
-# scrape peaks at 1.5 GiB (Python and Chromium together, contexts recycled); an HTTP scrape and
-# dbt's client stay well under their limits.
+# Pod sizes per kind of step, measured (docs/deploy.md): a step's own process (Dagster, GX, pandas
+# imported) peaks near 420 MiB and dbt's subprocess near 140 MiB; a browser scrape peaks at 1.5 GiB
+# with Chromium (contexts recycled).
 STEP_PODS = {
     "browser": {"container_config": {"resources": {"requests": {"cpu": "500m", "memory": "1536Mi"},
                                                    "limits": {"memory": "2Gi"}}}},
-    "http": {"container_config": {"resources": {"requests": {"cpu": "100m", "memory": "256Mi"},
-                                                "limits": {"memory": "512Mi"}}}},
-    "dbt": {"container_config": {"resources": {"requests": {"cpu": "500m", "memory": "512Mi"},
-                                               "limits": {"memory": "1Gi"}}}},
+    "http": {"container_config": {"resources": {"requests": {"cpu": "100m", "memory": "512Mi"},
+                                                "limits": {"memory": "1Gi"}}}},
+    "dbt": {"container_config": {"resources": {"requests": {"cpu": "500m", "memory": "768Mi"},
+                                               "limits": {"memory": "1536Mi"}}}},
 }
 
 

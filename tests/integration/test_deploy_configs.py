@@ -186,8 +186,8 @@ def test_the_k8s_step_executor_gives_scrapes_and_dbt_their_own_sized_pods(monkey
         "restage_products_job": "k8s_step_pods", "market_report_job": "multi_or_in_process_executor"}
     pods = {node.name: json.loads(node.definition.tags["dagster-k8s/config"])["container_config"]["resources"]
             for node in on_k8s["hourly_products_job"].graph.nodes if "dagster-k8s/config" in node.definition.tags}
-    assert next(pod for name, pod in pods.items() if "dbt" in name)["limits"]["memory"] == "1Gi"
-    assert pods["raw_products__glow_lab"]["limits"]["memory"] == "512Mi"
+    assert next(pod for name, pod in pods.items() if "dbt" in name)["limits"]["memory"] == "1536Mi"
+    assert pods["raw_products__glow_lab"]["limits"]["memory"] == "1Gi"
 
     monkeypatch.setenv("RADAR_STEP_EXECUTOR", "celery")
     with pytest.raises(RuntimeError, match="expected 'multiprocess'"):
