@@ -14,7 +14,7 @@ import subprocess
 from urllib.parse import quote
 
 import psycopg
-from psycopg.conninfo import conninfo_to_dict
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from orchestration.config import PROJECT_ROOT
 from orchestration.environment import RadarHome
@@ -45,7 +45,7 @@ def reader_url(database_url: str, role: str, password: str | None = None) -> str
     settings.pop("password", None)
     if password:
         settings["password"] = password
-    return " ".join(f"{key}='{value}'" for key, value in settings.items())
+    return make_conninfo(**settings)
 
 
 def sqlalchemy_reader_uri(database_url: str, role: str, password: str | None = None) -> str:

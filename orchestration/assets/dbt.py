@@ -28,6 +28,14 @@ from orchestration.executors import step_pod_tags
 from orchestration.warehouse.dbt import dbt_executable, radar_dbt_project
 from orchestration.warehouse.postgres import WarehouseResource, dbt_connection_environment
 
+PARSED_WITH_FILE = "radar_parsed_with.sha256"
+_PARSED_IN_THIS_PROCESS: set[str] = set()
+
+
+def dbt_vars_json(dbt_vars: Mapping[str, Any] | None) -> str:
+    """The vars as every invocation and the saved parse pass them: dbt compares them as text."""
+    return json.dumps(dict(dbt_vars or {}), sort_keys=True)
+
 
 def ensure_dbt_manifest(dbt_vars: Mapping[str, Any] | None = None, database_url: str | None = None) -> None:
     """`dbt parse` when the manifest is missing (fresh clone), older than the project's files (a
@@ -38,7 +46,7 @@ def ensure_dbt_manifest(dbt_vars: Mapping[str, Any] | None = None, database_url:
     for row counts), so it is parsed against the same connection settings the runs use.
     """
     settings = dbt_connection_environment(database_url) if database_url else {}
-    vars_json = json.dumps(dict(dbt_vars or {}), sort_keys=True)
+    vars_json = dbt_vars_json(dbt_vars)
     # dbt re-parses everything when the vars or the profile differ from the saved parse's; a hash
     # of both (no password in clear) tells whether the saved parse is the one the runs can reuse.
     wanted = hashlib.sha256(f"{vars_json}|{json.dumps(settings, sort_keys=True)}".encode()).hexdigest()
@@ -57,15 +65,9 @@ def ensure_dbt_manifest(dbt_vars: Mapping[str, Any] | None = None, database_url:
         _PARSED_IN_THIS_PROCESS.add(wanted)
 
 
-_PARSED_IN_THIS_PROCESS: set[str] = set()
-
-
 def saved_parse_fingerprint(target: Path) -> str:
     saved = target / "partial_parse.msgpack"
     return f"{saved.stat().st_size}-{saved.stat().st_mtime_ns}" if saved.exists() else "none"
-
-
-PARSED_WITH_FILE = "radar_parsed_with.sha256"
 
 
 def parse_manifest_atomically(vars_json: str = "{}") -> None:
@@ -112,7 +114,7 @@ def partition_window_environment(window: dg.TimeWindow) -> dict[str, str]:
 
 def dbt_build_args(dbt_vars: Mapping[str, Any] | None = None) -> list[str]:
     # dbt unit tests check SQL logic, not a partition's data: pytest runs them once, not every hour.
-    return ["build", "--vars", json.dumps(dict(dbt_vars or {}), sort_keys=True), "--exclude-resource-type", "unit_test"]
+    return ["build", "--vars", dbt_vars_json(dbt_vars), "--exclude-resource-type", "unit_test"]
 
 
 @contextmanager

@@ -13,13 +13,8 @@ from pathlib import Path
 import psutil
 
 from radar_demo import DEMO_CONFIG_PATH
+from tests.integration.conftest import free_port
 from tests.support import PROJECT_ROOT
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def wait_until(condition, timeout: float, what: str) -> None:
